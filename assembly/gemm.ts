@@ -1,0 +1,167 @@
+// Matrix kernels: the input projection for all time steps (X·Wᵀ + bias over [T·B, I] × [I, N]) and the register tiles
+// that the recurrent steps reuse. All pointers are byte addresses in linear memory; strides are in bytes.
+//
+// Packed weight layout ("panel8"): a [N, K] row-major matrix W (N outputs, K inputs) is stored as N/8 panels of
+// [K][8]: element (n, k) at ((n >> 3) * K + k) * 8 + (n & 7). N is padded to a multiple of 8 with zero rows.
+// Every tile accumulates each output from 0 in ascending k with madd (w·x + acc), then adds the bias: the scalar
+// `_ref` twins do exactly the same, so that the SIMD build matches them bit for bit.
+
+import { madd, madd_s, splat_at } from "./simd";
+
+/**
+ * out[r][0..8) = Σ_k x[r][k] · w[k][0..8) for r < 4.
+ * out: 4 rows of 8 f32 at out + r·os; x: 4 rows at x + r·xs (K f32 each); w: row k at w + k·ws (8 f32).
+ */
+export function tile4x8(out: usize, os: usize, x: usize, xs: usize, w: usize, ws: usize, K: i32): void {
+  let a00 = f32x4.splat(0), a01 = f32x4.splat(0);
+  let a10 = f32x4.splat(0), a11 = f32x4.splat(0);
+  let a20 = f32x4.splat(0), a21 = f32x4.splat(0);
+  let a30 = f32x4.splat(0), a31 = f32x4.splat(0);
+  let x0 = x, x1 = x + xs, x2 = x + 2 * xs, x3 = x + 3 * xs;
+  for (let k = 0; k < K; k++) {
+    let w0 = v128.load(w);
+    let w1 = v128.load(w, 16);
+    let h = splat_at(x0);
+    a00 = madd(w0, h, a00); a01 = madd(w1, h, a01);
+    h = splat_at(x1);
+    a10 = madd(w0, h, a10); a11 = madd(w1, h, a11);
+    h = splat_at(x2);
+    a20 = madd(w0, h, a20); a21 = madd(w1, h, a21);
+    h = splat_at(x3);
+    a30 = madd(w0, h, a30); a31 = madd(w1, h, a31);
+    w += ws; x0 += 4; x1 += 4; x2 += 4; x3 += 4;
+  }
+  v128.store(out, a00); v128.store(out, a01, 16); out += os;
+  v128.store(out, a10); v128.store(out, a11, 16); out += os;
+  v128.store(out, a20); v128.store(out, a21, 16); out += os;
+  v128.store(out, a30); v128.store(out, a31, 16);
+}
+
+/** out[0..8) = Σ_k x[k] · w[k][0..8); w row k at w + k·ws. */
+export function tile1x8(out: usize, x: usize, w: usize, ws: usize, K: i32): void {
+  let a0 = f32x4.splat(0), a1 = f32x4.splat(0);
+  for (let k = 0; k < K; k++) {
+    let h = splat_at(x);
+    a0 = madd(v128.load(w), h, a0);
+    a1 = madd(v128.load(w, 16), h, a1);
+    w += ws; x += 4;
+  }
+  v128.store(out, a0); v128.store(out, a1, 16);
+}
+
+/**
+ * One row against a whole panel of G gate blocks: out[g][0..8) = Σ_k x[k] · w[k][g][0..8), G in 1..4, keeping all
+ * 2·G accumulators in registers (the batch-1 recurrent step). w row k at w + k·G·32.
+ */
+export function panel1(out: usize, x: usize, w: usize, K: i32, G: i32): void {
+  if (G == 4) {
+    let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0);
+    let a4 = f32x4.splat(0), a5 = f32x4.splat(0), a6 = f32x4.splat(0), a7 = f32x4.splat(0);
+    for (let k = 0; k < K; k++) {
+      let h = splat_at(x);
+      a0 = madd(v128.load(w), h, a0); a1 = madd(v128.load(w, 16), h, a1);
+      a2 = madd(v128.load(w, 32), h, a2); a3 = madd(v128.load(w, 48), h, a3);
+      a4 = madd(v128.load(w, 64), h, a4); a5 = madd(v128.load(w, 80), h, a5);
+      a6 = madd(v128.load(w, 96), h, a6); a7 = madd(v128.load(w, 112), h, a7);
+      w += 128; x += 4;
+    }
+    v128.store(out, a0); v128.store(out, a1, 16); v128.store(out, a2, 32); v128.store(out, a3, 48);
+    v128.store(out, a4, 64); v128.store(out, a5, 80); v128.store(out, a6, 96); v128.store(out, a7, 112);
+  } else if (G == 3) {
+    let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0);
+    let a3 = f32x4.splat(0), a4 = f32x4.splat(0), a5 = f32x4.splat(0);
+    for (let k = 0; k < K; k++) {
+      let h = splat_at(x);
+      a0 = madd(v128.load(w), h, a0); a1 = madd(v128.load(w, 16), h, a1);
+      a2 = madd(v128.load(w, 32), h, a2); a3 = madd(v128.load(w, 48), h, a3);
+      a4 = madd(v128.load(w, 64), h, a4); a5 = madd(v128.load(w, 80), h, a5);
+      w += 96; x += 4;
+    }
+    v128.store(out, a0); v128.store(out, a1, 16); v128.store(out, a2, 32);
+    v128.store(out, a3, 48); v128.store(out, a4, 64); v128.store(out, a5, 80);
+  } else if (G == 2) {
+    let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0);
+    for (let k = 0; k < K; k++) {
+      let h = splat_at(x);
+      a0 = madd(v128.load(w), h, a0); a1 = madd(v128.load(w, 16), h, a1);
+      a2 = madd(v128.load(w, 32), h, a2); a3 = madd(v128.load(w, 48), h, a3);
+      w += 64; x += 4;
+    }
+    v128.store(out, a0); v128.store(out, a1, 16); v128.store(out, a2, 32); v128.store(out, a3, 48);
+  } else {
+    tile1x8(out, x, w, 32, K);
+  }
+}
+
+/** Scalar twin of tile4x8 / tile1x8 for `rows` rows: the same sums in the same order. */
+export function tile_ref(rows: i32, out: usize, os: usize, x: usize, xs: usize, w: usize, ws: usize, K: i32): void {
+  for (let r = 0; r < rows; r++) {
+    for (let u = 0; u < 8; u++) {
+      let acc: f32 = 0;
+      for (let k = 0; k < K; k++) {
+        acc = madd_s(load<f32>(w + <usize>k * ws + <usize>u * 4), load<f32>(x + <usize>r * xs + <usize>k * 4), acc);
+      }
+      store<f32>(out + <usize>r * os + <usize>u * 4, acc);
+    }
+  }
+}
+
+/** Rows of the input projection kept hot together (x block ≤ MB·K·4 bytes stays in L1/L2). */
+const MB: i32 = 64;
+
+/**
+ * out[m][n] = Σ_k x[m][k] · W[n][k] + bias[n] for m < M, n < N.
+ * x: [M, K] with row stride xs bytes; w: W packed panel8 ([N/8][K][8]); bias: [N] or 0; out: [M, N] row stride os.
+ * N must be a multiple of 8.
+ */
+export function f32_gemm(out: usize, os: usize, x: usize, xs: usize, w: usize, bias: usize, M: i32, K: i32, N: i32): void {
+  if (ASC_FEATURE_SIMD) f32_gemm_simd(out, os, x, xs, w, bias, M, K, N);
+  else f32_gemm_ref(out, os, x, xs, w, bias, M, K, N);
+}
+
+function f32_gemm_simd(out: usize, os: usize, x: usize, xs: usize, w: usize, bias: usize, M: i32, K: i32, N: i32): void {
+  let NB = N >> 3;
+  for (let m0 = 0; m0 < M; m0 += MB) {
+    let m1 = min<i32>(m0 + MB, M);
+    for (let nb = 0; nb < NB; nb++) {
+      let wp = w + <usize>nb * <usize>K * 32;
+      let bp = bias + <usize>nb * 32;
+      let m = m0;
+      for (; m + 4 <= m1; m += 4) {
+        let o = out + <usize>m * os + <usize>nb * 32;
+        tile4x8(o, os, x + <usize>m * xs, xs, wp, 32, K);
+        if (bias) {
+          let b0 = v128.load(bp), b1 = v128.load(bp, 16);
+          for (let r = 0; r < 4; r++) {
+            let orow = o + <usize>r * os;
+            v128.store(orow, f32x4.add(v128.load(orow), b0));
+            v128.store(orow, f32x4.add(v128.load(orow, 16), b1), 16);
+          }
+        }
+      }
+      for (; m < m1; m++) {
+        let o = out + <usize>m * os + <usize>nb * 32;
+        tile1x8(o, x + <usize>m * xs, wp, 32, K);
+        if (bias) {
+          v128.store(o, f32x4.add(v128.load(o), v128.load(bp)));
+          v128.store(o, f32x4.add(v128.load(o, 16), v128.load(bp, 16)), 16);
+        }
+      }
+    }
+  }
+}
+
+/** Scalar twin of f32_gemm (same signature, same sums in the same order). */
+export function f32_gemm_ref(out: usize, os: usize, x: usize, xs: usize, w: usize, bias: usize, M: i32, K: i32, N: i32): void {
+  for (let m = 0; m < M; m++) {
+    for (let n = 0; n < N; n++) {
+      let wp = w + (<usize>(n >> 3) * <usize>K * 8 + <usize>(n & 7)) * 4;
+      let acc: f32 = 0;
+      for (let k = 0; k < K; k++) {
+        acc = madd_s(load<f32>(wp + <usize>k * 32), load<f32>(x + <usize>m * xs + <usize>k * 4), acc);
+      }
+      if (bias) acc = acc + load<f32>(bias + <usize>n * 4);
+      store<f32>(out + <usize>m * os + <usize>n * 4, acc);
+    }
+  }
+}

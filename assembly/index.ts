@@ -1,0 +1,18 @@
+// The exports of every build (SIMD, relaxed SIMD, scalar): kernels are pure pointer functions over linear memory.
+// Memory is managed by the TypeScript engine (src/engine/arena.ts); the kernels never allocate.
+
+export { f32_gemm, f32_gemm_ref } from "./gemm";
+export { rnn_seq, rnn_seq_ref, rnn_seq_scratch_bytes } from "./rnn";
+export { f32_vact, f32_vact_ref, f32_softmax, f32_softmax_ref } from "./vector";
+
+/** 0 scalar, 1 SIMD, 2 relaxed SIMD: each build reports its own variant. */
+export function build_kind(): i32 {
+  if (ASC_FEATURE_RELAXED_SIMD) return 2;
+  if (ASC_FEATURE_SIMD) return 1;
+  return 0;
+}
+
+/** First free byte after the module's static data: the engine's arena starts here (rounded up). */
+export function heap_base(): usize {
+  return __heap_base;
+}

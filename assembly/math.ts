@@ -1,0 +1,216 @@
+// Activation functions, each in a SIMD form (`_v`, four lanes) and a scalar twin (`_s`) that performs the same
+// operations in the same order, so that the SIMD build and the scalar build agree bit for bit.
+//
+// exp(x), x <= 0 (`expn`)
+//   Method: x = n·ln2 + r with n = nearest(x·log2(e)), r computed with ln2 split in a hi part (exact when multiplied by
+//   |n| <= 127) and a lo part (Cody–Waite); e^r by its Taylor polynomial of degree 7 on |r| <= ln2/2 (truncation
+//   error < 5.3e-9 relative); 2^n built from its exponent bits. Domain: x in [-87.33, 0]; below that the result is 0
+//   (the true value is < 1.2e-38). NaN propagates. Measured (tests/kernels/math.test.ts): <= 2 ulp.
+// sigmoid(x) = 1 / (1 + e) for x >= 0 and e / (1 + e) for x < 0, with e = exp(-|x|): one division, no cancellation.
+//   Whole f32 range; ±Inf -> 1 / 0; NaN -> NaN. Measured maximum absolute error over the whole range: see
+//   tests/kernels/math.test.ts (budget 2e-7).
+// tanh(x): |x| < 0.25: odd Taylor polynomial to x^9 (truncation < 2.2e-9 relative); otherwise
+//   sign(x)·(1 - e)/(1 + e) with e = exp(-2|x|) (1 - e >= 0.39, so no harmful cancellation). ±Inf -> ±1; NaN -> NaN.
+//   Budget 2e-7 absolute over the whole range.
+// log1p(e) for e in [0, 1] (used by softplus): s = e / (2 + e), log1p(e) = 2·atanh(s) = 2(s + s^3/3 + ... + s^13/13),
+//   s <= 1/3 so the truncation is < 5e-9 relative.
+// The other ONNX activations (Relu, Affine, LeakyRelu, ThresholdedRelu, ScaledTanh, HardSigmoid, Elu, Softsign,
+// Softplus) and Selu, Swish follow their definitions with the alpha/beta given; codes are the ACT_* constants.
+
+import { madd, madd_s } from "./simd";
+
+export const ACT_SIGMOID: i32 = 0;
+export const ACT_TANH: i32 = 1;
+export const ACT_RELU: i32 = 2;
+export const ACT_AFFINE: i32 = 3; // alpha * x + beta
+export const ACT_LEAKY_RELU: i32 = 4; // x >= 0 ? x : alpha * x
+export const ACT_THRESHOLDED_RELU: i32 = 5; // x > alpha ? x : 0
+export const ACT_SCALED_TANH: i32 = 6; // alpha * tanh(beta * x)
+export const ACT_HARD_SIGMOID: i32 = 7; // max(0, min(1, alpha * x + beta))
+export const ACT_ELU: i32 = 8; // x >= 0 ? x : alpha * (exp(x) - 1)
+export const ACT_SOFTSIGN: i32 = 9; // x / (1 + |x|)
+export const ACT_SOFTPLUS: i32 = 10; // log(1 + exp(x))
+export const ACT_SELU: i32 = 11; // beta * (x > 0 ? x : alpha * (exp(x) - 1))
+export const ACT_SWISH: i32 = 12; // x * sigmoid(x)
+
+const LOG2E: f32 = reinterpret<f32>(0x3FB8AA3B); // 1.44269502
+const LN2_HI: f32 = reinterpret<f32>(0x3F317200); // 0.693145751953125 (low mantissa bits zero)
+const LN2_LO: f32 = reinterpret<f32>(0x35BFBE8E); // 1.42860677e-6
+const EXP_MIN: f32 = -87.3365478515625; // exp(EXP_MIN) ~ 2^-126
+const C2: f32 = 0.5;
+const C3: f32 = reinterpret<f32>(0x3E2AAAAB); // 1/6
+const C4: f32 = reinterpret<f32>(0x3D2AAAAB); // 1/24
+const C5: f32 = reinterpret<f32>(0x3C088889); // 1/120
+const C6: f32 = reinterpret<f32>(0x3AB60B61); // 1/720
+const C7: f32 = reinterpret<f32>(0x39500D01); // 1/5040
+const T3: f32 = reinterpret<f32>(0xBEAAAAAB); // -1/3
+const T5: f32 = reinterpret<f32>(0x3E088889); // 2/15
+const T7: f32 = reinterpret<f32>(0xBD5D0DD1); // -17/315
+const T9: f32 = reinterpret<f32>(0x3C5F6F30); // 62/2835 (0.0218694885)
+const TANH_SMALL: f32 = 0.25;
+const L3: f32 = reinterpret<f32>(0x3EAAAAAB); // 1/3
+const L5: f32 = 0.2;
+const L7: f32 = reinterpret<f32>(0x3E124925); // 1/7
+const L9: f32 = reinterpret<f32>(0x3DE38E39); // 1/9
+const L11: f32 = reinterpret<f32>(0x3DBA2E8C); // 1/11
+const L13: f32 = reinterpret<f32>(0x3D9D89D9); // 1/13
+
+// ---------------------------------------------------------------- scalar forms
+
+// @ts-ignore: decorator
+@inline export function expn_s(x: f32): f32 {
+  let xc = max<f32>(x, EXP_MIN);
+  let n = nearest<f32>(xc * LOG2E);
+  let r = xc - n * LN2_HI;
+  r = r - n * LN2_LO;
+  let p = madd_s(C7, r, C6);
+  p = madd_s(p, r, C5);
+  p = madd_s(p, r, C4);
+  p = madd_s(p, r, C3);
+  p = madd_s(p, r, C2);
+  p = madd_s(p, r, 1.0);
+  p = madd_s(p, r, 1.0);
+  let s = reinterpret<f32>((<i32>n + 127) << 23);
+  let y = p * s;
+  return x < EXP_MIN ? <f32>0.0 : y;
+}
+
+export function sigmoid_s(x: f32): f32 {
+  let e = expn_s(-abs<f32>(x));
+  let num: f32 = x >= 0 ? <f32>1.0 : e;
+  return num / (<f32>1.0 + e);
+}
+
+export function tanh_s(x: f32): f32 {
+  let ax = abs<f32>(x);
+  // small: x + x^3(T3 + x^2(T5 + x^2(T7 + x^2 T9)))
+  let x2 = x * x;
+  let q = madd_s(T9, x2, T7);
+  q = madd_s(q, x2, T5);
+  q = madd_s(q, x2, T3);
+  let small = madd_s(q * x2, x, x);
+  let e = expn_s(<f32>-2.0 * ax);
+  let big = (<f32>1.0 - e) / (<f32>1.0 + e);
+  big = copysign<f32>(big, x);
+  return ax < TANH_SMALL ? small : big;
+}
+
+// @ts-ignore: decorator
+@inline function log1p01_s(e: f32): f32 {
+  let s = e / (<f32>2.0 + e);
+  let s2 = s * s;
+  let q = madd_s(L13, s2, L11);
+  q = madd_s(q, s2, L9);
+  q = madd_s(q, s2, L7);
+  q = madd_s(q, s2, L5);
+  q = madd_s(q, s2, L3);
+  q = madd_s(q, s2, 1.0);
+  return <f32>2.0 * (q * s);
+}
+
+/** Expm1-free exp(x) - 1 for x <= 0 (Elu, Selu); absolute error ~1e-7 near 0. */
+// @ts-ignore: decorator
+@inline function expm1n_s(x: f32): f32 {
+  return expn_s(min<f32>(x, 0)) - <f32>1.0;
+}
+
+export function act_s(code: i32, x: f32, a: f32, b: f32): f32 {
+  switch (code) {
+    case ACT_SIGMOID: return sigmoid_s(x);
+    case ACT_TANH: return tanh_s(x);
+    case ACT_RELU: return max<f32>(x, 0);
+    case ACT_AFFINE: return madd_s(a, x, b);
+    case ACT_LEAKY_RELU: return x >= 0 ? x : a * x;
+    case ACT_THRESHOLDED_RELU: return x > a ? x : (x != x ? x : <f32>0.0);
+    case ACT_SCALED_TANH: return a * tanh_s(b * x);
+    case ACT_HARD_SIGMOID: return min<f32>(max<f32>(madd_s(a, x, b), 0), 1);
+    case ACT_ELU: return x >= 0 ? x : a * expm1n_s(x);
+    case ACT_SOFTSIGN: return x / (<f32>1.0 + abs<f32>(x));
+    case ACT_SOFTPLUS: return max<f32>(x, 0) + log1p01_s(expn_s(-abs<f32>(x)));
+    case ACT_SELU: return b * (x > 0 ? x : a * expm1n_s(x));
+    case ACT_SWISH: return x * sigmoid_s(x);
+    default: return x;
+  }
+}
+
+// ---------------------------------------------------------------- SIMD forms (same operations, four lanes)
+
+// @ts-ignore: decorator
+@inline export function expn_v(x: v128): v128 {
+  let xc = f32x4.max(x, f32x4.splat(EXP_MIN));
+  let n = f32x4.nearest(f32x4.mul(xc, f32x4.splat(LOG2E)));
+  let r = f32x4.sub(xc, f32x4.mul(n, f32x4.splat(LN2_HI)));
+  r = f32x4.sub(r, f32x4.mul(n, f32x4.splat(LN2_LO)));
+  let p = madd(f32x4.splat(C7), r, f32x4.splat(C6));
+  p = madd(p, r, f32x4.splat(C5));
+  p = madd(p, r, f32x4.splat(C4));
+  p = madd(p, r, f32x4.splat(C3));
+  p = madd(p, r, f32x4.splat(C2));
+  p = madd(p, r, f32x4.splat(1.0));
+  p = madd(p, r, f32x4.splat(1.0));
+  let s = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(n), i32x4.splat(127)), 23);
+  let y = f32x4.mul(p, s);
+  return v128.andnot(y, f32x4.lt(x, f32x4.splat(EXP_MIN)));
+}
+
+export function sigmoid_v(x: v128): v128 {
+  let e = expn_v(f32x4.neg(f32x4.abs(x)));
+  let num = v128.bitselect(f32x4.splat(1.0), e, f32x4.ge(x, f32x4.splat(0)));
+  return f32x4.div(num, f32x4.add(f32x4.splat(1.0), e));
+}
+
+export function tanh_v(x: v128): v128 {
+  let ax = f32x4.abs(x);
+  let x2 = f32x4.mul(x, x);
+  let q = madd(f32x4.splat(T9), x2, f32x4.splat(T7));
+  q = madd(q, x2, f32x4.splat(T5));
+  q = madd(q, x2, f32x4.splat(T3));
+  let small = madd(f32x4.mul(q, x2), x, x);
+  let e = expn_v(f32x4.mul(f32x4.splat(-2.0), ax));
+  let big = f32x4.div(f32x4.sub(f32x4.splat(1.0), e), f32x4.add(f32x4.splat(1.0), e));
+  let signMask = i32x4.splat(0x80000000);
+  big = v128.or(v128.andnot(big, signMask), v128.and(x, signMask));
+  return v128.bitselect(small, big, f32x4.lt(ax, f32x4.splat(TANH_SMALL)));
+}
+
+// @ts-ignore: decorator
+@inline function log1p01_v(e: v128): v128 {
+  let s = f32x4.div(e, f32x4.add(f32x4.splat(2.0), e));
+  let s2 = f32x4.mul(s, s);
+  let q = madd(f32x4.splat(L13), s2, f32x4.splat(L11));
+  q = madd(q, s2, f32x4.splat(L9));
+  q = madd(q, s2, f32x4.splat(L7));
+  q = madd(q, s2, f32x4.splat(L5));
+  q = madd(q, s2, f32x4.splat(L3));
+  q = madd(q, s2, f32x4.splat(1.0));
+  return f32x4.mul(f32x4.splat(2.0), f32x4.mul(q, s));
+}
+
+// @ts-ignore: decorator
+@inline function expm1n_v(x: v128): v128 {
+  return f32x4.sub(expn_v(f32x4.min(x, f32x4.splat(0))), f32x4.splat(1.0));
+}
+
+export function act_v(code: i32, x: v128, a: f32, b: f32): v128 {
+  let zero = f32x4.splat(0);
+  switch (code) {
+    case ACT_SIGMOID: return sigmoid_v(x);
+    case ACT_TANH: return tanh_v(x);
+    case ACT_RELU: return f32x4.max(x, zero);
+    case ACT_AFFINE: return madd(f32x4.splat(a), x, f32x4.splat(b));
+    case ACT_LEAKY_RELU: return v128.bitselect(x, f32x4.mul(f32x4.splat(a), x), f32x4.ge(x, zero));
+    case ACT_THRESHOLDED_RELU: // keeps NaN, like the scalar form
+      return v128.and(x, v128.or(f32x4.gt(x, f32x4.splat(a)), f32x4.ne(x, x)));
+    case ACT_SCALED_TANH: return f32x4.mul(f32x4.splat(a), tanh_v(f32x4.mul(f32x4.splat(b), x)));
+    case ACT_HARD_SIGMOID:
+      return f32x4.min(f32x4.max(madd(f32x4.splat(a), x, f32x4.splat(b)), zero), f32x4.splat(1.0));
+    case ACT_ELU: return v128.bitselect(x, f32x4.mul(f32x4.splat(a), expm1n_v(x)), f32x4.ge(x, zero));
+    case ACT_SOFTSIGN: return f32x4.div(x, f32x4.add(f32x4.splat(1.0), f32x4.abs(x)));
+    case ACT_SOFTPLUS:
+      return f32x4.add(f32x4.max(x, zero), log1p01_v(expn_v(f32x4.neg(f32x4.abs(x)))));
+    case ACT_SELU:
+      return f32x4.mul(f32x4.splat(b), v128.bitselect(x, f32x4.mul(f32x4.splat(a), expm1n_v(x)), f32x4.gt(x, zero)));
+    case ACT_SWISH: return f32x4.mul(x, sigmoid_v(x));
+    default: return x;
+  }
+}

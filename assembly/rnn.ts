@@ -1,0 +1,402 @@
+// The recurrent sequence kernel: every cell (LSTM, GRU, RNN), one direction, a whole sequence (or a chunk of one)
+// for a batch of rows, driven by a descriptor block in linear memory (the layout below is mirrored by
+// src/core/descriptor.ts). The time loop runs here, so JavaScript crosses into wasm once per layer and direction.
+//
+// Layouts (all f32, byte pointers; Hp = H rounded up to 8, Kp = K rounded up to 8, K = the recurrent width = P or H):
+//   xproj  the input projection X·Wᵀ + biases from f32_gemm, one row per (t, b) at xp + (t·xpT + b·xpB)·4, each row
+//          Hp/8 panels of [Gx][8] (LSTM gates i,o,f,c; GRU z,r,h; RNN one gate).
+//   R      recurrent weights, Hp/8 panels of [K][Gr][8] (Gr = 4 LSTM, 3 GRU with linear_before_reset, 2 GRU
+//          without it (z, r; the h gate in R2 as [Hp/8][H][8]), 1 RNN).
+//   rbh    GRU with linear_before_reset: the recurrent bias of the h gate [Hp] (other biases are folded into xproj).
+//   peep   LSTM peepholes [3][Hp] (i, o, f) or 0.   wp  LSTM projection panel8 [Pp/8][H][8] or 0.
+//   h, h2  [B][Kp] state and its double buffer (h holds the initial state on entry and the final state on exit).
+//   c      [B][Hp] LSTM cell state, updated in place.
+//   y      output row for (t, b) at y + (t·yT + b·yB)·4 (K values), or 0 for none.
+//   lens   i32[B] sequence lengths or 0 (= T for all); mask  u8[T][B] (1 = valid step) or 0.
+// Semantics: row b is active at step s when s < lens[b] and mask[t][b] != 0, with t = s (forward), t = T-1-s
+// (reverse without lengths) or t = lens[b]-1-s (reverse with lengths; inactive steps s >= lens[b] map to t = s).
+// Active steps update the state and write y; inactive steps keep the state and write zeros (maskOut 0) or the
+// row's previous output (maskOut 1, masked steps inside the length; zeros before its first active step).
+
+import { madd, madd_s } from "./simd";
+import { act_s, act_v } from "./math";
+import { tile4x8, panel1 } from "./gemm";
+
+export const D_CELL = 0; // 0 RNN, 1 LSTM, 2 GRU
+export const D_T = 1;
+export const D_B = 2;
+export const D_H = 3;
+export const D_HP = 4;
+export const D_K = 5;
+export const D_KP = 6;
+export const D_P = 7;
+export const D_REV = 8;
+export const D_XP = 9;
+export const D_XPT = 10;
+export const D_XPB = 11;
+export const D_R = 12;
+export const D_R2 = 13;
+export const D_RBH = 14;
+export const D_PEEP = 15;
+export const D_WP = 16;
+export const D_LENS = 17;
+export const D_MASK = 18;
+export const D_MASKOUT = 19;
+export const D_Y = 20;
+export const D_YT = 21;
+export const D_YB = 22;
+export const D_H0 = 23;
+export const D_H1 = 24;
+export const D_C = 25;
+export const D_SCRATCH = 26;
+export const D_CLIP = 27; // f32; +Inf = none
+export const D_IF = 28;
+export const D_LBR = 29;
+export const D_ACT = 30; // three activations (f, g, h), each code, alpha (f32), beta (f32)
+export const D_COUNT = 39;
+
+const CELL_RNN = 0;
+const CELL_LSTM = 1;
+const CELL_GRU = 2;
+
+// @ts-ignore: decorator
+@inline function di(d: usize, i: i32): i32 { return load<i32>(d + (<usize>i << 2)); }
+// @ts-ignore: decorator
+@inline function dp(d: usize, i: i32): usize { return <usize>load<u32>(d + (<usize>i << 2)); }
+// @ts-ignore: decorator
+@inline function df(d: usize, i: i32): f32 { return load<f32>(d + (<usize>i << 2)); }
+
+/** Bytes of scratch the kernel needs for B rows (gates, hraw, z, r·h, previous outputs, row tables). */
+export function rnn_seq_scratch_bytes(B: i32, Hp: i32, Kp: i32): i32 {
+  return B * (128 + 3 * Hp * 4 + Kp * 4 + 12);
+}
+
+/** Runs the sequence described at d with the SIMD kernels (the scalar build runs rnn_seq_ref's steps). */
+export function rnn_seq(d: usize): void { seq(d, false); }
+
+/** Scalar twin of rnn_seq: the same descriptor, the same sums in the same order, plain loops. */
+export function rnn_seq_ref(d: usize): void { seq(d, true); }
+
+function seq(d: usize, ref: bool): void {
+  let T = di(d, D_T), B = di(d, D_B), Hp = di(d, D_HP), K = di(d, D_K), Kp = di(d, D_KP);
+  let rev = di(d, D_REV) != 0;
+  let xp = dp(d, D_XP), xpT = <usize>di(d, D_XPT) << 2, xpB = <usize>di(d, D_XPB) << 2;
+  let lens = dp(d, D_LENS), mask = dp(d, D_MASK), maskOut = di(d, D_MASKOUT);
+  let y = dp(d, D_Y), yT = <usize>di(d, D_YT) << 2, yB = <usize>di(d, D_YB) << 2;
+  let hInit = dp(d, D_H0);
+  let hA = hInit, hB = dp(d, D_H1);
+  let scratch = dp(d, D_SCRATCH);
+  let rowBytes = <usize>Kp << 2;
+  let prev = scratch + <usize>B * (128 + 3 * <usize>Hp * 4);
+  let rowXp = prev + <usize>B * rowBytes;
+  let rowY = rowXp + (<usize>B << 2);
+  let rowAct = rowY + (<usize>B << 2);
+  let outBytes = <usize>K << 2;
+  if (maskOut != 0) memory.fill(prev, 0, <usize>B * rowBytes);
+
+  for (let s = 0; s < T; s++) {
+    let nact = 0;
+    for (let b = 0; b < B; b++) {
+      let len = lens ? load<i32>(lens + (<usize>b << 2)) : T;
+      let t = s;
+      if (rev) t = lens ? (s < len ? len - 1 - s : s) : T - 1 - s;
+      // 1 active, 0 inactive past the length (outputs zeros), 2 masked inside the length (maskOut decides)
+      let act = s < len ? 1 : 0;
+      if (act && mask && load<u8>(mask + <usize>t * <usize>B + <usize>b) == 0) act = 2;
+      store<u32>(rowXp + (<usize>b << 2), <u32>(xp + <usize>t * xpT + <usize>b * xpB));
+      store<u32>(rowY + (<usize>b << 2), y ? <u32>(y + <usize>t * yT + <usize>b * yB) : 0);
+      store<i32>(rowAct + (<usize>b << 2), act);
+      if (act == 1) nact++;
+    }
+    if (nact > 0) {
+      if (ASC_FEATURE_SIMD) {
+        if (ref) step_ref(d, hA, hB); else step_simd(d, hA, hB);
+      } else {
+        step_ref(d, hA, hB);
+      }
+    }
+    for (let b = 0; b < B; b++) {
+      let src = hB + <usize>b * rowBytes;
+      let yrow = <usize>load<u32>(rowY + (<usize>b << 2));
+      let pr = prev + <usize>b * rowBytes;
+      let act = load<i32>(rowAct + (<usize>b << 2));
+      if (act == 1) {
+        if (yrow) memory.copy(yrow, src, outBytes);
+        if (maskOut != 0) memory.copy(pr, src, outBytes);
+      } else {
+        memory.copy(src, hA + <usize>b * rowBytes, rowBytes);
+        if (yrow) {
+          if (maskOut != 0 && act == 2) memory.copy(yrow, pr, outBytes);
+          else memory.fill(yrow, 0, outBytes);
+        }
+      }
+    }
+    let tmp = hA; hA = hB; hB = tmp;
+  }
+  if (hA != hInit) memory.copy(hInit, hA, <usize>B * rowBytes);
+}
+
+// ------------------------------------------------------------------ SIMD steps
+
+// @ts-ignore: decorator
+@inline function clip_v(v: v128, on: bool, c: f32): v128 {
+  return on ? f32x4.min(f32x4.max(v, f32x4.splat(-c)), f32x4.splat(c)) : v;
+}
+// @ts-ignore: decorator
+@inline function clip_s(v: f32, on: bool, c: f32): f32 {
+  return on ? min<f32>(max<f32>(v, -c), c) : v;
+}
+
+/** Pre-activations R·h for every row of one panel: gates[b][G][8] (row stride G·32 bytes). */
+function panel_rows(gates: usize, h: usize, hs: usize, w: usize, K: i32, G: i32, B: i32): void {
+  let gs = <usize>G * 32;
+  if (B == 1) { panel1(gates, h, w, K, G); return; }
+  let b = 0;
+  for (; b + 4 <= B; b += 4) {
+    for (let g = 0; g < G; g++) {
+      tile4x8(gates + <usize>b * gs + <usize>g * 32, gs, h + <usize>b * hs, hs, w + <usize>g * 32, gs, K);
+    }
+  }
+  for (; b < B; b++) panel1(gates + <usize>b * gs, h + <usize>b * hs, w, K, G);
+}
+
+function step_simd(d: usize, hA: usize, hB: usize): void {
+  let cell = di(d, D_CELL), B = di(d, D_B), H = di(d, D_H), Hp = di(d, D_HP), K = di(d, D_K), Kp = di(d, D_KP);
+  let P = di(d, D_P);
+  let R = dp(d, D_R), scratch = dp(d, D_SCRATCH);
+  let clip = df(d, D_CLIP), hasClip = clip != Infinity;
+  let fc = di(d, D_ACT), fa = df(d, D_ACT + 1), fb = df(d, D_ACT + 2);
+  let gc = di(d, D_ACT + 3), ga = df(d, D_ACT + 4), gb = df(d, D_ACT + 5);
+  let hc = di(d, D_ACT + 6), ha = df(d, D_ACT + 7), hb = df(d, D_ACT + 8);
+  let NP = Hp >> 3;
+  let hs = <usize>Kp << 2, hps = <usize>Hp << 2;
+  let gates = scratch;
+  let hraw = scratch + <usize>B * 128;
+  let zbuf = hraw + <usize>B * hps;
+  let rh = zbuf + <usize>B * hps;
+  let rowXp = rh + <usize>B * hps + <usize>B * hs;
+  let rowAct = rowXp + (<usize>B << 3);
+  let one = f32x4.splat(1.0);
+
+  if (cell == CELL_LSTM) {
+    let c = dp(d, D_C), peep = dp(d, D_PEEP), inputForget = di(d, D_IF) != 0;
+    let dst = P ? hraw : hB, ds = P ? hps : hs;
+    let panelBytes = <usize>K * 128;
+    for (let p = 0; p < NP; p++) {
+      panel_rows(gates, hA, hs, R + <usize>p * panelBytes, K, 4, B);
+      for (let b = 0; b < B; b++) {
+        if (load<i32>(rowAct + (<usize>b << 2)) != 1) continue;
+        let g = gates + <usize>b * 128;
+        let x = <usize>load<u32>(rowXp + (<usize>b << 2)) + <usize>p * 128;
+        let cp = c + <usize>b * hps + <usize>p * 32;
+        let out = dst + <usize>b * ds + <usize>p * 32;
+        for (let o: usize = 0; o < 32; o += 16) {
+          let ai = f32x4.add(v128.load(x + o), v128.load(g + o));
+          let ao = f32x4.add(v128.load(x + o, 32), v128.load(g + o, 32));
+          let af = f32x4.add(v128.load(x + o, 64), v128.load(g + o, 64));
+          let ac = f32x4.add(v128.load(x + o, 96), v128.load(g + o, 96));
+          let cprev = v128.load(cp + o);
+          let pp = peep + <usize>p * 32 + o;
+          if (peep) {
+            ai = madd(v128.load(pp), cprev, ai);
+            af = madd(v128.load(pp + 2 * hps), cprev, af);
+          }
+          let it = act_v(fc, clip_v(ai, hasClip, clip), fa, fb);
+          let ft = inputForget ? f32x4.sub(one, it) : act_v(fc, clip_v(af, hasClip, clip), fa, fb);
+          let ct = act_v(gc, clip_v(ac, hasClip, clip), ga, gb);
+          let cn = madd(it, ct, f32x4.mul(ft, cprev));
+          if (peep) ao = madd(v128.load(pp + hps), cn, ao);
+          let ot = act_v(fc, clip_v(ao, hasClip, clip), fa, fb);
+          v128.store(cp + o, cn);
+          v128.store(out + o, f32x4.mul(ot, act_v(hc, cn, ha, hb)));
+        }
+      }
+    }
+    if (P) {
+      // h = Wp · hraw for every row (inactive rows are overwritten by the caller).
+      let wp = dp(d, D_WP), PB = (P + 7) >> 3;
+      let panelBytes = <usize>H * 32;
+      for (let q = 0; q < PB; q++) {
+        let w = wp + <usize>q * panelBytes;
+        let b = 0;
+        for (; b + 4 <= B; b += 4) tile4x8(hB + <usize>b * hs + <usize>q * 32, hs, hraw + <usize>b * hps, hps, w, 32, H);
+        for (; b < B; b++) panel1(hB + <usize>b * hs + <usize>q * 32, hraw + <usize>b * hps, w, H, 1);
+      }
+    }
+  } else if (cell == CELL_GRU) {
+    let lbr = di(d, D_LBR) != 0;
+    if (lbr) {
+      let rbh = dp(d, D_RBH);
+      let panelBytes = <usize>K * 96;
+      for (let p = 0; p < NP; p++) {
+        panel_rows(gates, hA, hs, R + <usize>p * panelBytes, K, 3, B);
+        for (let b = 0; b < B; b++) {
+          if (load<i32>(rowAct + (<usize>b << 2)) != 1) continue;
+          let g = gates + <usize>b * 96;
+          let x = <usize>load<u32>(rowXp + (<usize>b << 2)) + <usize>p * 96;
+          let hp = hA + <usize>b * hs + <usize>p * 32;
+          let out = hB + <usize>b * hs + <usize>p * 32;
+          for (let o: usize = 0; o < 32; o += 16) {
+            let z = act_v(fc, clip_v(f32x4.add(v128.load(x + o), v128.load(g + o)), hasClip, clip), fa, fb);
+            let r = act_v(fc, clip_v(f32x4.add(v128.load(x + o, 32), v128.load(g + o, 32)), hasClip, clip), fa, fb);
+            let hr = f32x4.add(v128.load(g + o, 64), v128.load(rbh + <usize>p * 32 + o));
+            let n = act_v(gc, clip_v(madd(r, hr, v128.load(x + o, 64)), hasClip, clip), ga, gb);
+            let hnew = madd(z, v128.load(hp + o), f32x4.mul(f32x4.sub(one, z), n));
+            v128.store(out + o, hnew);
+          }
+        }
+      }
+    } else {
+      let panelBytes = <usize>K * 64;
+      for (let p = 0; p < NP; p++) {
+        panel_rows(gates, hA, hs, R + <usize>p * panelBytes, K, 2, B);
+        for (let b = 0; b < B; b++) {
+          if (load<i32>(rowAct + (<usize>b << 2)) != 1) continue;
+          let g = gates + <usize>b * 64;
+          let x = <usize>load<u32>(rowXp + (<usize>b << 2)) + <usize>p * 96;
+          let hp = hA + <usize>b * hs + <usize>p * 32;
+          let zp = zbuf + <usize>b * hps + <usize>p * 32;
+          let rp = rh + <usize>b * hps + <usize>p * 32;
+          for (let o: usize = 0; o < 32; o += 16) {
+            let z = act_v(fc, clip_v(f32x4.add(v128.load(x + o), v128.load(g + o)), hasClip, clip), fa, fb);
+            let r = act_v(fc, clip_v(f32x4.add(v128.load(x + o, 32), v128.load(g + o, 32)), hasClip, clip), fa, fb);
+            v128.store(zp + o, z);
+            v128.store(rp + o, f32x4.mul(r, v128.load(hp + o)));
+          }
+        }
+      }
+      let R2 = dp(d, D_R2);
+      let panel2 = <usize>H * 32;
+      for (let p = 0; p < NP; p++) {
+        panel_rows(gates, rh, hps, R2 + <usize>p * panel2, H, 1, B);
+        for (let b = 0; b < B; b++) {
+          if (load<i32>(rowAct + (<usize>b << 2)) != 1) continue;
+          let g = gates + <usize>b * 32;
+          let x = <usize>load<u32>(rowXp + (<usize>b << 2)) + <usize>p * 96;
+          let hp = hA + <usize>b * hs + <usize>p * 32;
+          let zp = zbuf + <usize>b * hps + <usize>p * 32;
+          let out = hB + <usize>b * hs + <usize>p * 32;
+          for (let o: usize = 0; o < 32; o += 16) {
+            let n = act_v(gc, clip_v(f32x4.add(v128.load(x + o, 64), v128.load(g + o)), hasClip, clip), ga, gb);
+            let z = v128.load(zp + o);
+            v128.store(out + o, madd(z, v128.load(hp + o), f32x4.mul(f32x4.sub(one, z), n)));
+          }
+        }
+      }
+    }
+  } else {
+    let panelBytes = <usize>K * 32;
+    for (let p = 0; p < NP; p++) {
+      panel_rows(gates, hA, hs, R + <usize>p * panelBytes, K, 1, B);
+      for (let b = 0; b < B; b++) {
+        if (load<i32>(rowAct + (<usize>b << 2)) != 1) continue;
+        let g = gates + <usize>b * 32;
+        let x = <usize>load<u32>(rowXp + (<usize>b << 2)) + <usize>p * 32;
+        let out = hB + <usize>b * hs + <usize>p * 32;
+        for (let o: usize = 0; o < 32; o += 16) {
+          let a = clip_v(f32x4.add(v128.load(x + o), v128.load(g + o)), hasClip, clip);
+          v128.store(out + o, act_v(fc, a, fa, fb));
+        }
+      }
+    }
+  }
+}
+
+// ------------------------------------------------------------------ scalar steps (the twins)
+
+/** Σ_k R[unit j, gate g][k] · h[k] over packed [NP][K][G][8], accumulated like the tiles. */
+// @ts-ignore: decorator
+@inline function dot_packed(w: usize, K: i32, G: i32, g: i32, j: i32, h: usize): f32 {
+  let base = w + (<usize>(j >> 3) * <usize>K * <usize>G * 8 + <usize>g * 8 + <usize>(j & 7)) * 4;
+  let step = <usize>G * 32;
+  let acc: f32 = 0;
+  for (let k = 0; k < K; k++) acc = madd_s(load<f32>(base + <usize>k * step), load<f32>(h + (<usize>k << 2)), acc);
+  return acc;
+}
+
+// @ts-ignore: decorator
+@inline function xcol(x: usize, Gx: i32, g: i32, j: i32): f32 {
+  return load<f32>(x + ((<usize>(j >> 3) * <usize>Gx * 8 + <usize>g * 8 + <usize>(j & 7)) << 2));
+}
+
+function step_ref(d: usize, hA: usize, hB: usize): void {
+  let cell = di(d, D_CELL), B = di(d, D_B), H = di(d, D_H), Hp = di(d, D_HP), K = di(d, D_K), Kp = di(d, D_KP);
+  let P = di(d, D_P);
+  let R = dp(d, D_R), scratch = dp(d, D_SCRATCH);
+  let clip = df(d, D_CLIP), hasClip = clip != Infinity;
+  let fc = di(d, D_ACT), fa = df(d, D_ACT + 1), fb = df(d, D_ACT + 2);
+  let gc = di(d, D_ACT + 3), ga = df(d, D_ACT + 4), gb = df(d, D_ACT + 5);
+  let hc = di(d, D_ACT + 6), ha = df(d, D_ACT + 7), hb = df(d, D_ACT + 8);
+  let hs = <usize>Kp << 2, hps = <usize>Hp << 2;
+  let hraw = scratch + <usize>B * 128;
+  let zbuf = hraw + <usize>B * hps;
+  let rh = zbuf + <usize>B * hps;
+  let rowXp = rh + <usize>B * hps + <usize>B * hs;
+  let rowAct = rowXp + (<usize>B << 3);
+
+  for (let b = 0; b < B; b++) {
+    if (load<i32>(rowAct + (<usize>b << 2)) != 1) continue;
+    let x = <usize>load<u32>(rowXp + (<usize>b << 2));
+    let h = hA + <usize>b * hs;
+    let out = hB + <usize>b * hs;
+    if (cell == CELL_LSTM) {
+      let c = dp(d, D_C) + <usize>b * hps, peep = dp(d, D_PEEP), inputForget = di(d, D_IF) != 0;
+      let dst = P ? hraw + <usize>b * hps : out;
+      for (let j = 0; j < H; j++) {
+        let ai = xcol(x, 4, 0, j) + dot_packed(R, K, 4, 0, j, h);
+        let ao = xcol(x, 4, 1, j) + dot_packed(R, K, 4, 1, j, h);
+        let af = xcol(x, 4, 2, j) + dot_packed(R, K, 4, 2, j, h);
+        let ac = xcol(x, 4, 3, j) + dot_packed(R, K, 4, 3, j, h);
+        let cprev = load<f32>(c + (<usize>j << 2));
+        if (peep) {
+          ai = madd_s(load<f32>(peep + (<usize>j << 2)), cprev, ai);
+          af = madd_s(load<f32>(peep + 2 * hps + (<usize>j << 2)), cprev, af);
+        }
+        let it = act_s(fc, clip_s(ai, hasClip, clip), fa, fb);
+        let ft = inputForget ? <f32>1.0 - it : act_s(fc, clip_s(af, hasClip, clip), fa, fb);
+        let ct = act_s(gc, clip_s(ac, hasClip, clip), ga, gb);
+        let cn = madd_s(it, ct, ft * cprev);
+        if (peep) ao = madd_s(load<f32>(peep + hps + (<usize>j << 2)), cn, ao);
+        let ot = act_s(fc, clip_s(ao, hasClip, clip), fa, fb);
+        store<f32>(c + (<usize>j << 2), cn);
+        store<f32>(dst + (<usize>j << 2), ot * act_s(hc, cn, ha, hb));
+      }
+      if (P) {
+        let wp = dp(d, D_WP);
+        for (let q = 0; q < P; q++) {
+          store<f32>(out + (<usize>q << 2), dot_packed(wp, H, 1, 0, q, dst));
+        }
+      }
+    } else if (cell == CELL_GRU) {
+      if (di(d, D_LBR)) {
+        let rbh = dp(d, D_RBH);
+        for (let j = 0; j < H; j++) {
+          let z = act_s(fc, clip_s(xcol(x, 3, 0, j) + dot_packed(R, K, 3, 0, j, h), hasClip, clip), fa, fb);
+          let r = act_s(fc, clip_s(xcol(x, 3, 1, j) + dot_packed(R, K, 3, 1, j, h), hasClip, clip), fa, fb);
+          let hr = dot_packed(R, K, 3, 2, j, h) + load<f32>(rbh + (<usize>j << 2));
+          let n = act_s(gc, clip_s(madd_s(r, hr, xcol(x, 3, 2, j)), hasClip, clip), ga, gb);
+          store<f32>(out + (<usize>j << 2), madd_s(z, load<f32>(h + (<usize>j << 2)), (<f32>1.0 - z) * n));
+        }
+      } else {
+        let zr = zbuf + <usize>b * hps, rr = rh + <usize>b * hps;
+        for (let j = 0; j < H; j++) {
+          let z = act_s(fc, clip_s(xcol(x, 3, 0, j) + dot_packed(R, K, 2, 0, j, h), hasClip, clip), fa, fb);
+          let r = act_s(fc, clip_s(xcol(x, 3, 1, j) + dot_packed(R, K, 2, 1, j, h), hasClip, clip), fa, fb);
+          store<f32>(zr + (<usize>j << 2), z);
+          store<f32>(rr + (<usize>j << 2), r * load<f32>(h + (<usize>j << 2)));
+        }
+        let R2 = dp(d, D_R2);
+        for (let j = 0; j < H; j++) {
+          let n = act_s(gc, clip_s(xcol(x, 3, 2, j) + dot_packed(R2, H, 1, 0, j, rr), hasClip, clip), ga, gb);
+          let z = load<f32>(zr + (<usize>j << 2));
+          store<f32>(out + (<usize>j << 2), madd_s(z, load<f32>(h + (<usize>j << 2)), (<f32>1.0 - z) * n));
+        }
+      }
+    } else {
+      for (let j = 0; j < H; j++) {
+        let a = clip_s(xcol(x, 1, 0, j) + dot_packed(R, K, 1, 0, j, h), hasClip, clip);
+        store<f32>(out + (<usize>j << 2), act_s(fc, a, fa, fb));
+      }
+    }
+  }
+}

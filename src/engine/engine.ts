@@ -1,0 +1,174 @@
+// The only code that touches the wasm: choosing a build, instantiating it, the memory arena and typed kernel calls.
+//
+// Initialisation is a small state machine per build request: bytes (embedded or given) → compiled module →
+// instance. "auto" tries relaxed SIMD, then SIMD, then scalar, taking the first build the runtime validates.
+
+import type { BuildName, EngineInfo, EngineOptions } from "../api.js";
+import { RnnError } from "../errors.js";
+import { Arena } from "./arena.js";
+import { decodeBase64 } from "./base64.js";
+import { VERSION } from "../version.js";
+
+/** The kernels every build exports (assembly/index.ts). Pointers and strides are byte values. */
+export interface Kernels {
+  memory: WebAssembly.Memory;
+  build_kind(): number;
+  heap_base(): number;
+  f32_gemm(out: number, os: number, x: number, xs: number, w: number, bias: number, M: number, K: number, N: number): void;
+  f32_gemm_ref(out: number, os: number, x: number, xs: number, w: number, bias: number, M: number, K: number, N: number): void;
+  rnn_seq(desc: number): void;
+  rnn_seq_ref(desc: number): void;
+  rnn_seq_scratch_bytes(B: number, Hp: number, Kp: number): number;
+  f32_vact(out: number, x: number, n: number, code: number, alpha: number, beta: number): void;
+  f32_vact_ref(out: number, x: number, n: number, code: number, alpha: number, beta: number): void;
+  f32_softmax(out: number, x: number, rows: number, n: number, log: number): void;
+  f32_softmax_ref(out: number, x: number, rows: number, n: number, log: number): void;
+}
+
+const BUILD_OF_KIND: BuildName[] = ["scalar", "simd", "relaxed-simd"];
+const DEFAULT_MAX_BYTES = 2 ** 31;
+const DEFAULT_MAX_ELEMENTS = 2 ** 28;
+
+async function embeddedBytes(build: BuildName): Promise<Uint8Array<ArrayBuffer>> {
+  const mod = build === "relaxed-simd" ? await import("./wasm/relaxed-simd.js")
+    : build === "simd" ? await import("./wasm/simd.js")
+    : await import("./wasm/scalar.js");
+  return decodeBase64(mod.default);
+}
+
+function hasWasm(): boolean {
+  return typeof WebAssembly === "object" && WebAssembly !== null && typeof WebAssembly.instantiate === "function";
+}
+
+/** An independent instance of the kernels with its own memory arena. */
+export class Engine {
+  readonly build: BuildName;
+  readonly k: Kernels;
+  readonly arena: Arena;
+  readonly maxElements: number;
+  private disposedFlag = false;
+
+  private constructor(k: Kernels, maxBytes: number, maxElements: number) {
+    this.k = k;
+    this.build = BUILD_OF_KIND[k.build_kind()] ?? "scalar";
+    this.arena = new Arena(k.memory, k.heap_base(), maxBytes);
+    this.maxElements = maxElements;
+  }
+
+  get info(): EngineInfo {
+    return { version: VERSION, build: this.build, simd: this.build !== "scalar" };
+  }
+
+  static async create(options: EngineOptions = {}): Promise<Engine> {
+    if (options === null || typeof options !== "object") {
+      throw new RnnError("BAD_ARGUMENT", `engine options: expected an object, found ${typeof options}`);
+    }
+    if (!hasWasm()) throw new RnnError("NO_WASM", "this runtime has no WebAssembly");
+    const limits = options.limits ?? {};
+    const maxBytes = limits.maxBytes ?? DEFAULT_MAX_BYTES;
+    const maxElements = limits.maxElements ?? DEFAULT_MAX_ELEMENTS;
+    if (!(maxBytes > 0) || !(maxElements > 0)) {
+      throw new RnnError("BAD_ARGUMENT", `limits: maxBytes and maxElements must be positive numbers, found ${maxBytes} and ${maxElements}`);
+    }
+    const build = options.build ?? "auto";
+    if (!["auto", "relaxed-simd", "simd", "scalar"].includes(build as string)) {
+      throw new RnnError("BAD_ARGUMENT", `build: expected "auto", "relaxed-simd", "simd" or "scalar", found ${JSON.stringify(build)}`);
+    }
+    let module: WebAssembly.Module | undefined;
+    if (options.wasm !== undefined) {
+      module = await compileGiven(options.wasm);
+    } else {
+      const order: BuildName[] = build === "auto" ? ["relaxed-simd", "simd", "scalar"] : [build as BuildName];
+      for (const b of order) {
+        const bytes = await embeddedBytes(b);
+        if (!WebAssembly.validate(bytes)) continue;
+        module = await WebAssembly.compile(bytes);
+        break;
+      }
+      if (!module) {
+        throw new RnnError("NO_WASM", build === "auto"
+          ? "no build of the kernels validates in this runtime"
+          : `the "${build}" build does not validate in this runtime (does it support ${build === "scalar" ? "WebAssembly" : build.toUpperCase()}?)`);
+      }
+    }
+    let instance: WebAssembly.Instance;
+    try {
+      instance = await WebAssembly.instantiate(module, {});
+    } catch (e) {
+      throw new RnnError("NO_WASM", `the kernels could not be instantiated: ${(e as Error).message}`);
+    }
+    const k = instance.exports as unknown as Kernels;
+    if (typeof k.rnn_seq !== "function" || typeof k.build_kind !== "function") {
+      throw new RnnError("BAD_ARGUMENT", "wasm: the module given is not an rnn-wasm build");
+    }
+    const engine = new Engine(k, maxBytes, maxElements);
+    if (options.build && options.build !== "auto" && options.wasm !== undefined && engine.build !== options.build) {
+      throw new RnnError("BAD_ARGUMENT", `wasm: the module given is the "${engine.build}" build, but build "${options.build}" was asked for`);
+    }
+    return engine;
+  }
+
+  /** Allocates `bytes` of zeroed, 64-byte aligned memory. */
+  alloc(bytes: number, what: string): number { return this.arena.alloc(bytes, what); }
+  free(ptr: number): void { if (ptr) this.arena.release(ptr); }
+  f32(): Float32Array { return this.arena.f32(); }
+  i32(): Int32Array { return this.arena.i32(); }
+  u8(): Uint8Array { return this.arena.u8(); }
+
+  /** Copies `src` into memory at byte address ptr. */
+  write(ptr: number, src: ArrayLike<number>): void {
+    this.f32().set(src, ptr >> 2);
+  }
+  /** Allocates and fills a block with `src` (f32). */
+  upload(src: ArrayLike<number>, what: string): number {
+    const p = this.alloc(src.length * 4, what);
+    this.write(p, src);
+    return p;
+  }
+  /** A copy of n f32 at byte address ptr. */
+  read(ptr: number, n: number): Float32Array {
+    return this.f32().slice(ptr >> 2, (ptr >> 2) + n);
+  }
+
+  /** Checks an element count against the engine's limits. */
+  checkElements(n: number, what: string): void {
+    if (n > this.maxElements) {
+      throw new RnnError("LIMIT_EXCEEDED", `${what}: ${n} elements, more than the engine's limit of ${this.maxElements}`);
+    }
+  }
+
+  get disposed(): boolean { return this.disposedFlag; }
+}
+
+async function compileGiven(w: WebAssembly.Module | ArrayBuffer | Uint8Array): Promise<WebAssembly.Module> {
+  if (w instanceof WebAssembly.Module) return w;
+  let bytes: Uint8Array<ArrayBuffer>;
+  if (w instanceof Uint8Array) bytes = w.buffer instanceof ArrayBuffer ? (w as Uint8Array<ArrayBuffer>) : new Uint8Array(w);
+  else if (w instanceof ArrayBuffer) bytes = new Uint8Array(w);
+  else throw new RnnError("BAD_ARGUMENT", `wasm: expected a WebAssembly.Module, ArrayBuffer or Uint8Array, found ${typeof w}`);
+  if (!WebAssembly.validate(bytes)) {
+    throw new RnnError("NO_WASM", "wasm: the bytes given do not validate in this runtime (wrong file, or a build it does not support)");
+  }
+  return WebAssembly.compile(bytes);
+}
+
+let defaultEngine: Promise<Engine> | null = null;
+
+/** The default engine (created on first use; idempotent). */
+export function defaultEngineWith(options?: EngineOptions): Promise<Engine> {
+  if (!defaultEngine) {
+    const p = Engine.create(options);
+    defaultEngine = p;
+    p.catch(() => { if (defaultEngine === p) defaultEngine = null; });
+  }
+  return defaultEngine;
+}
+
+/** The default engine if init() has completed, else null (layers created synchronously need it). */
+let resolvedDefault: Engine | null = null;
+export async function initDefault(options?: EngineOptions): Promise<EngineInfo> {
+  const e = await defaultEngineWith(options);
+  resolvedDefault = e;
+  return e.info;
+}
+export function currentDefault(): Engine | null { return resolvedDefault; }
