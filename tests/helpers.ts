@@ -18,7 +18,7 @@ export function closeTo(got: ArrayLike<number>, exp: ArrayLike<number>, abs = 1e
   let worst = -1, worstExcess = 0;
   for (let i = 0; i < exp.length; i++) {
     const g = got[i], e = exp[i];
-    if (Number.isNaN(e) && Number.isNaN(g)) continue;
+    if ((Number.isNaN(e) && Number.isNaN(g)) || g === e) continue;
     const d = Math.abs(g - e);
     const excess = d - (abs + rel * Math.abs(e));
     if (!(excess <= 0) && (worst < 0 || !(excess <= worstExcess))) { worst = i; worstExcess = excess; }
