@@ -7,6 +7,7 @@ export default defineConfig({
     // Node 20 validates relaxed SIMD only behind this flag (NODE_OPTIONS refuses it); the relaxed-SIMD build must
     // run in the tests, not be skipped.
     execArgv: ["--experimental-wasm-relaxed-simd"],
+    reporters: ["default", "./tests/summary-reporter.ts"],
     testTimeout: 60_000,
     hookTimeout: 120_000,
   },
