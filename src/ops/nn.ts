@@ -80,12 +80,16 @@ export function activate(engine: Engine, x: Float32Array, a: ActSpec): Float32Ar
 export function softmax(engine: Engine, x: Float32Array, rows: number, n: number, log = false): Float32Array {
   if (x.length !== rows * n) throw new RnnError("SHAPE_MISMATCH", `softmax input: expected ${rows}×${n} values, found ${x.length}`);
   if (x.length === 0) return new Float32Array(0);
+  // separate input and output blocks: the kernel's log mode reads the input again after writing the exponentials
   const p = engine.upload(x, "softmax input");
+  let o = 0;
   try {
-    engine.k.f32_softmax(p, p, rows, n, log ? 1 : 0);
-    return engine.read(p, x.length);
+    o = engine.alloc(x.length * 4, "softmax output");
+    engine.k.f32_softmax(o, p, rows, n, log ? 1 : 0);
+    return engine.read(o, x.length);
   } finally {
     engine.free(p);
+    engine.free(o);
   }
 }
 
