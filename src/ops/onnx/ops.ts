@@ -2,7 +2,7 @@
 // TypeScript; MatMul/Gemm with a 2-D weight run through the engine's GEMM (weights packed once per node and weight
 // tensor), Sigmoid/Tanh/Softmax/LogSoftmax through the engine's kernels. Opset-dependent forms are noted per operator.
 
-import { activate, Dense } from "../nn.js";
+import { activate, Dense, softmax } from "../nn.js";
 import type { Engine } from "../../engine/engine.js";
 import { act } from "../../core/spec.js";
 import type { NodeContext, OpFn, Preparable } from "./node.js";
@@ -248,24 +248,6 @@ Gemm.prepare = (ctx, inp) => {
 };
 
 // ───────────────────────── the operator table
-
-/**
- * Softmax / log-softmax over rows × n through the engine's f32_softmax, with separate input and output blocks
- * (the kernel's log mode reads its input after writing the exponentials, so it must not run in place).
- */
-function softmax(engine: Engine, x: Float32Array, rows: number, n: number, log: boolean): Float32Array {
-  if (x.length === 0) return new Float32Array(0);
-  const inp = engine.upload(x, "softmax input");
-  let out = 0;
-  try {
-    out = engine.alloc(x.length * 4, "softmax output");
-    engine.k.f32_softmax(out, inp, rows, n, log ? 1 : 0);
-    return engine.read(out, x.length);
-  } finally {
-    engine.free(inp);
-    engine.free(out);
-  }
-}
 
 function softmaxOp(log: boolean): OpFn {
   return (ctx, inp) => {
