@@ -3,7 +3,6 @@
 // tensor), Sigmoid/Tanh/Softmax/LogSoftmax through the engine's kernels. Opset-dependent forms are noted per operator.
 
 import { activate, Dense, softmax } from "../nn.js";
-import type { Engine } from "../../engine/engine.js";
 import { act } from "../../core/spec.js";
 import type { NodeContext, OpFn, Preparable } from "./node.js";
 import { recurrentOp } from "./recurrent.js";
