@@ -14,6 +14,10 @@
 //   Budget 2e-7 absolute over the whole range.
 // log1p(e) for e in [0, 1] (used by softplus): s = e / (2 + e), log1p(e) = 2·atanh(s) = 2(s + s^3/3 + ... + s^13/13),
 //   s <= 1/3 so the truncation is < 5e-9 relative.
+// SIMD forms load their constants from KV (one splatted v128 each: V8 builds an immediate v128 with three
+//   instructions at every use, a load is one), clamp with f32x4.pmax (one instruction; equal to f32x4.max here, as the
+//   bound is not a zero and a NaN input stays NaN) and build 2^n by adding 2^23 + 127 to the integral n and shifting
+//   the float's bits (exact for n in [-127, 0]; the scalar form's (<i32>n + 127) << 23 gives the same bits).
 // The other ONNX activations (Relu, Affine, LeakyRelu, ThresholdedRelu, ScaledTanh, HardSigmoid, Elu, Softsign,
 // Softplus) and Selu, Swish follow their definitions with the alpha/beta given; codes are the ACT_* constants.
 
@@ -135,43 +139,84 @@ export function act_s(code: i32, x: f32, a: f32, b: f32): f32 {
 
 // ---------------------------------------------------------------- SIMD forms (same operations, four lanes)
 
+/** Splatted constants of the SIMD forms: four copies of each bit pattern, 16-byte aligned; index with kv(K_*). */
+const KV: usize = memory.data<u32>([
+  0xC2AEAC50, 0xC2AEAC50, 0xC2AEAC50, 0xC2AEAC50, // 0 EXP_MIN
+  0x3FB8AA3B, 0x3FB8AA3B, 0x3FB8AA3B, 0x3FB8AA3B, // 1 LOG2E
+  0x3F317200, 0x3F317200, 0x3F317200, 0x3F317200, // 2 LN2_HI
+  0x35BFBE8E, 0x35BFBE8E, 0x35BFBE8E, 0x35BFBE8E, // 3 LN2_LO
+  0x39500D01, 0x39500D01, 0x39500D01, 0x39500D01, // 4 C7
+  0x3AB60B61, 0x3AB60B61, 0x3AB60B61, 0x3AB60B61, // 5 C6
+  0x3C088889, 0x3C088889, 0x3C088889, 0x3C088889, // 6 C5
+  0x3D2AAAAB, 0x3D2AAAAB, 0x3D2AAAAB, 0x3D2AAAAB, // 7 C4
+  0x3E2AAAAB, 0x3E2AAAAB, 0x3E2AAAAB, 0x3E2AAAAB, // 8 C3
+  0x3F000000, 0x3F000000, 0x3F000000, 0x3F000000, // 9 C2 = 0.5
+  0x3F800000, 0x3F800000, 0x3F800000, 0x3F800000, // 10 1.0
+  0x4B00007F, 0x4B00007F, 0x4B00007F, 0x4B00007F, // 11 2^23 + 127
+  0x3C5F6F30, 0x3C5F6F30, 0x3C5F6F30, 0x3C5F6F30, // 12 T9
+  0xBD5D0DD1, 0xBD5D0DD1, 0xBD5D0DD1, 0xBD5D0DD1, // 13 T7
+  0x3E088889, 0x3E088889, 0x3E088889, 0x3E088889, // 14 T5
+  0xBEAAAAAB, 0xBEAAAAAB, 0xBEAAAAAB, 0xBEAAAAAB, // 15 T3
+  0xC0000000, 0xC0000000, 0xC0000000, 0xC0000000, // 16 -2.0
+  0x3E800000, 0x3E800000, 0x3E800000, 0x3E800000, // 17 TANH_SMALL = 0.25
+  0x80000000, 0x80000000, 0x80000000, 0x80000000, // 18 sign bit
+], 16);
+const K_EXP_MIN = 0, K_LOG2E = 1, K_LN2_HI = 2, K_LN2_LO = 3, K_C7 = 4, K_C6 = 5, K_C5 = 6, K_C4 = 7, K_C3 = 8;
+const K_C2 = 9, K_ONE = 10, K_EXP_BIAS = 11, K_T9 = 12, K_T7 = 13, K_T5 = 14, K_T3 = 15, K_MINUS_TWO = 16;
+const K_TANH_SMALL = 17, K_SIGN = 18;
+
+// @ts-ignore: decorator
+@inline function kv(i: i32): v128 {
+  return v128.load(KV + (<usize>i << 4));
+}
+
 // @ts-ignore: decorator
 @inline export function expn_v(x: v128): v128 {
-  let xc = f32x4.max(x, f32x4.splat(EXP_MIN));
-  let n = f32x4.nearest(f32x4.mul(xc, f32x4.splat(LOG2E)));
-  let r = f32x4.sub(xc, f32x4.mul(n, f32x4.splat(LN2_HI)));
-  r = f32x4.sub(r, f32x4.mul(n, f32x4.splat(LN2_LO)));
-  let p = madd(f32x4.splat(C7), r, f32x4.splat(C6));
-  p = madd(p, r, f32x4.splat(C5));
-  p = madd(p, r, f32x4.splat(C4));
-  p = madd(p, r, f32x4.splat(C3));
-  p = madd(p, r, f32x4.splat(C2));
-  p = madd(p, r, f32x4.splat(1.0));
-  p = madd(p, r, f32x4.splat(1.0));
-  let s = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(n), i32x4.splat(127)), 23);
+  let xc = f32x4.pmax(x, kv(K_EXP_MIN));
+  let n = f32x4.nearest(f32x4.mul(xc, kv(K_LOG2E)));
+  let r = f32x4.sub(xc, f32x4.mul(n, kv(K_LN2_HI)));
+  r = f32x4.sub(r, f32x4.mul(n, kv(K_LN2_LO)));
+  let p = madd(kv(K_C7), r, kv(K_C6));
+  p = madd(p, r, kv(K_C5));
+  p = madd(p, r, kv(K_C4));
+  p = madd(p, r, kv(K_C3));
+  p = madd(p, r, kv(K_C2));
+  p = madd(p, r, kv(K_ONE));
+  p = madd(p, r, kv(K_ONE));
+  let s = i32x4.shl(f32x4.add(n, kv(K_EXP_BIAS)), 23);
   let y = f32x4.mul(p, s);
-  return v128.andnot(y, f32x4.lt(x, f32x4.splat(EXP_MIN)));
+  return v128.andnot(y, f32x4.lt(x, kv(K_EXP_MIN)));
 }
 
-export function sigmoid_v(x: v128): v128 {
-  let e = expn_v(f32x4.neg(f32x4.abs(x)));
-  let num = v128.bitselect(f32x4.splat(1.0), e, f32x4.ge(x, f32x4.splat(0)));
-  return f32x4.div(num, f32x4.add(f32x4.splat(1.0), e));
+/** sigmoid on four lanes, inlined where the step kernels specialise for the default activations. */
+// @ts-ignore: decorator
+@inline export function sigmoid_vi(x: v128): v128 {
+  let e = expn_v(v128.or(x, kv(K_SIGN))); // exp(-|x|)
+  let one = kv(K_ONE);
+  let num = v128.bitselect(one, e, f32x4.ge(x, f32x4.splat(0)));
+  return f32x4.div(num, f32x4.add(one, e));
 }
 
-export function tanh_v(x: v128): v128 {
-  let ax = f32x4.abs(x);
+/** tanh on four lanes, inlined like sigmoid_vi. */
+// @ts-ignore: decorator
+@inline export function tanh_vi(x: v128): v128 {
+  let signMask = kv(K_SIGN);
+  let ax = v128.andnot(x, signMask);
   let x2 = f32x4.mul(x, x);
-  let q = madd(f32x4.splat(T9), x2, f32x4.splat(T7));
-  q = madd(q, x2, f32x4.splat(T5));
-  q = madd(q, x2, f32x4.splat(T3));
+  let q = madd(kv(K_T9), x2, kv(K_T7));
+  q = madd(q, x2, kv(K_T5));
+  q = madd(q, x2, kv(K_T3));
   let small = madd(f32x4.mul(q, x2), x, x);
-  let e = expn_v(f32x4.mul(f32x4.splat(-2.0), ax));
-  let big = f32x4.div(f32x4.sub(f32x4.splat(1.0), e), f32x4.add(f32x4.splat(1.0), e));
-  let signMask = i32x4.splat(0x80000000);
+  let e = expn_v(f32x4.mul(kv(K_MINUS_TWO), ax));
+  let one = kv(K_ONE);
+  let big = f32x4.div(f32x4.sub(one, e), f32x4.add(one, e));
   big = v128.or(v128.andnot(big, signMask), v128.and(x, signMask));
-  return v128.bitselect(small, big, f32x4.lt(ax, f32x4.splat(TANH_SMALL)));
+  return v128.bitselect(small, big, f32x4.lt(ax, kv(K_TANH_SMALL)));
 }
+
+export function sigmoid_v(x: v128): v128 { return sigmoid_vi(x); }
+
+export function tanh_v(x: v128): v128 { return tanh_vi(x); }
 
 // @ts-ignore: decorator
 @inline function log1p01_v(e: v128): v128 {

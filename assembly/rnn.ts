@@ -19,7 +19,7 @@
 // row's previous output (maskOut 1, masked steps inside the length; zeros before its first active step).
 
 import { madd, madd_s } from "./simd";
-import { act_s, act_v } from "./math";
+import { ACT_SIGMOID, ACT_TANH, act_s, act_v, sigmoid_vi, tanh_vi } from "./math";
 import { tile4x8, panel1 } from "./gemm";
 
 export const D_CELL = 0; // 0 RNN, 1 LSTM, 2 GRU
@@ -147,6 +147,17 @@ function seq(d: usize, ref: bool): void {
   return on ? min<f32>(max<f32>(v, -c), c) : v;
 }
 
+// The default gate activations (sigmoid for f, tanh for g and h) are inlined: the generic act_v is a call and a
+// switch per four lanes, which costs as much as the matrix product at small H and large B. Same operations, same bits.
+// @ts-ignore: decorator
+@inline function act_sig(std: bool, code: i32, x: v128, a: f32, b: f32): v128 {
+  return std ? sigmoid_vi(x) : act_v(code, x, a, b);
+}
+// @ts-ignore: decorator
+@inline function act_tanh(std: bool, code: i32, x: v128, a: f32, b: f32): v128 {
+  return std ? tanh_vi(x) : act_v(code, x, a, b);
+}
+
 /** Pre-activations R·h for every row of one panel: gates[b][G][8] (row stride G·32 bytes). */
 function panel_rows(gates: usize, h: usize, hs: usize, w: usize, K: i32, G: i32, B: i32): void {
   let gs = <usize>G * 32;
@@ -180,6 +191,7 @@ function step_simd(d: usize, hA: usize, hB: usize): void {
 
   if (cell == CELL_LSTM) {
     let c = dp(d, D_C), peep = dp(d, D_PEEP), inputForget = di(d, D_IF) != 0;
+    let std = fc == ACT_SIGMOID && gc == ACT_TANH && hc == ACT_TANH;
     let dst = P ? hraw : hB, ds = P ? hps : hs;
     let panelBytes = <usize>K * 128;
     for (let p = 0; p < NP; p++) {
@@ -201,14 +213,14 @@ function step_simd(d: usize, hA: usize, hB: usize): void {
             ai = madd(v128.load(pp), cprev, ai);
             af = madd(v128.load(pp + 2 * hps), cprev, af);
           }
-          let it = act_v(fc, clip_v(ai, hasClip, clip), fa, fb);
-          let ft = inputForget ? f32x4.sub(one, it) : act_v(fc, clip_v(af, hasClip, clip), fa, fb);
-          let ct = act_v(gc, clip_v(ac, hasClip, clip), ga, gb);
+          let it = act_sig(std, fc, clip_v(ai, hasClip, clip), fa, fb);
+          let ft = inputForget ? f32x4.sub(one, it) : act_sig(std, fc, clip_v(af, hasClip, clip), fa, fb);
+          let ct = act_tanh(std, gc, clip_v(ac, hasClip, clip), ga, gb);
           let cn = madd(it, ct, f32x4.mul(ft, cprev));
           if (peep) ao = madd(v128.load(pp + hps), cn, ao);
-          let ot = act_v(fc, clip_v(ao, hasClip, clip), fa, fb);
+          let ot = act_sig(std, fc, clip_v(ao, hasClip, clip), fa, fb);
           v128.store(cp + o, cn);
-          v128.store(out + o, f32x4.mul(ot, act_v(hc, cn, ha, hb)));
+          v128.store(out + o, f32x4.mul(ot, act_tanh(std, hc, cn, ha, hb)));
         }
       }
     }
@@ -225,6 +237,7 @@ function step_simd(d: usize, hA: usize, hB: usize): void {
     }
   } else if (cell == CELL_GRU) {
     let lbr = di(d, D_LBR) != 0;
+    let std = fc == ACT_SIGMOID && gc == ACT_TANH;
     if (lbr) {
       let rbh = dp(d, D_RBH);
       let panelBytes = <usize>K * 96;
@@ -237,10 +250,10 @@ function step_simd(d: usize, hA: usize, hB: usize): void {
           let hp = hA + <usize>b * hs + <usize>p * 32;
           let out = hB + <usize>b * hs + <usize>p * 32;
           for (let o: usize = 0; o < 32; o += 16) {
-            let z = act_v(fc, clip_v(f32x4.add(v128.load(x + o), v128.load(g + o)), hasClip, clip), fa, fb);
-            let r = act_v(fc, clip_v(f32x4.add(v128.load(x + o, 32), v128.load(g + o, 32)), hasClip, clip), fa, fb);
+            let z = act_sig(std, fc, clip_v(f32x4.add(v128.load(x + o), v128.load(g + o)), hasClip, clip), fa, fb);
+            let r = act_sig(std, fc, clip_v(f32x4.add(v128.load(x + o, 32), v128.load(g + o, 32)), hasClip, clip), fa, fb);
             let hr = f32x4.add(v128.load(g + o, 64), v128.load(rbh + <usize>p * 32 + o));
-            let n = act_v(gc, clip_v(madd(r, hr, v128.load(x + o, 64)), hasClip, clip), ga, gb);
+            let n = act_tanh(std, gc, clip_v(madd(r, hr, v128.load(x + o, 64)), hasClip, clip), ga, gb);
             let hnew = madd(z, v128.load(hp + o), f32x4.mul(f32x4.sub(one, z), n));
             v128.store(out + o, hnew);
           }
@@ -258,8 +271,8 @@ function step_simd(d: usize, hA: usize, hB: usize): void {
           let zp = zbuf + <usize>b * hps + <usize>p * 32;
           let rp = rh + <usize>b * hps + <usize>p * 32;
           for (let o: usize = 0; o < 32; o += 16) {
-            let z = act_v(fc, clip_v(f32x4.add(v128.load(x + o), v128.load(g + o)), hasClip, clip), fa, fb);
-            let r = act_v(fc, clip_v(f32x4.add(v128.load(x + o, 32), v128.load(g + o, 32)), hasClip, clip), fa, fb);
+            let z = act_sig(std, fc, clip_v(f32x4.add(v128.load(x + o), v128.load(g + o)), hasClip, clip), fa, fb);
+            let r = act_sig(std, fc, clip_v(f32x4.add(v128.load(x + o, 32), v128.load(g + o, 32)), hasClip, clip), fa, fb);
             v128.store(zp + o, z);
             v128.store(rp + o, f32x4.mul(r, v128.load(hp + o)));
           }
@@ -277,7 +290,7 @@ function step_simd(d: usize, hA: usize, hB: usize): void {
           let zp = zbuf + <usize>b * hps + <usize>p * 32;
           let out = hB + <usize>b * hs + <usize>p * 32;
           for (let o: usize = 0; o < 32; o += 16) {
-            let n = act_v(gc, clip_v(f32x4.add(v128.load(x + o, 64), v128.load(g + o)), hasClip, clip), ga, gb);
+            let n = act_tanh(std, gc, clip_v(f32x4.add(v128.load(x + o, 64), v128.load(g + o)), hasClip, clip), ga, gb);
             let z = v128.load(zp + o);
             v128.store(out + o, madd(z, v128.load(hp + o), f32x4.mul(f32x4.sub(one, z), n)));
           }
@@ -285,6 +298,7 @@ function step_simd(d: usize, hA: usize, hB: usize): void {
       }
     }
   } else {
+    let std = fc == ACT_TANH;
     let panelBytes = <usize>K * 32;
     for (let p = 0; p < NP; p++) {
       panel_rows(gates, hA, hs, R + <usize>p * panelBytes, K, 1, B);
@@ -295,7 +309,7 @@ function step_simd(d: usize, hA: usize, hB: usize): void {
         let out = hB + <usize>b * hs + <usize>p * 32;
         for (let o: usize = 0; o < 32; o += 16) {
           let a = clip_v(f32x4.add(v128.load(x + o), v128.load(g + o)), hasClip, clip);
-          v128.store(out + o, act_v(fc, a, fa, fb));
+          v128.store(out + o, act_tanh(std, fc, a, fa, fb));
         }
       }
     }

@@ -33,7 +33,11 @@ export interface RunInput {
   ref?: boolean;
 }
 
-interface DirState { h: number; h2: number; c: number; desc: number; scratch: number }
+/** Byte addresses of one (layer, direction)'s blocks; all carved from one allocation at `block`. */
+interface DirState { h: number; h2: number; c: number; desc: number; scratch: number; block: number }
+
+/** Rounds a byte count up to the arena's 64-byte alignment. */
+function align64(bytes: number): number { return Math.ceil(bytes / 64) * 64; }
 
 /** The states of every (layer, direction) of a stack for a batch of B rows, resident in engine memory. */
 export class StackState {
@@ -52,16 +56,19 @@ export class StackState {
     try {
       for (const L of layers) {
         const row: DirState[] = [];
+        this.dirs.push(row); // before allocating, so that dispose() frees a partly built row
         for (let d = 0; d < L.spec.directions; d++) {
-          const s: DirState = { h: 0, h2: 0, c: 0, desc: 0, scratch: 0 };
+          // one allocation per (layer, direction): h [B][Kp], h2 [B][Kp], c [B][Hp] (LSTM), scratch, descriptor
+          const hBytes = align64(B * L.Kp * 4);
+          const cBytes = L.spec.cell === "lstm" ? align64(B * L.Hp * 4) : 0;
+          const scratchBytes = align64(engine.k.rnn_seq_scratch_bytes(B, L.Hp, L.Kp));
+          const block = engine.alloc(2 * hBytes + cBytes + scratchBytes + D.COUNT * 4, "recurrent state");
+          const s: DirState = {
+            block, h: block, h2: block + hBytes, c: cBytes ? block + 2 * hBytes : 0,
+            scratch: block + 2 * hBytes + cBytes, desc: block + 2 * hBytes + cBytes + scratchBytes,
+          };
           row.push(s);
-          s.h = engine.alloc(B * L.Kp * 4, "hidden state");
-          s.h2 = engine.alloc(B * L.Kp * 4, "hidden state");
-          if (L.spec.cell === "lstm") s.c = engine.alloc(B * L.Hp * 4, "cell state");
-          s.scratch = engine.alloc(engine.k.rnn_seq_scratch_bytes(B, L.Hp, L.Kp), "scratch");
-          s.desc = engine.alloc(D.COUNT * 4, "descriptor");
         }
-        this.dirs.push(row);
       }
     } catch (e) {
       this.dispose();
@@ -242,7 +249,7 @@ export class StackState {
     if (this.disposedFlag) return;
     this.disposedFlag = true;
     const e = this.engine;
-    for (const row of this.dirs) for (const s of row) { e.free(s.h); e.free(s.h2); e.free(s.c); e.free(s.scratch); e.free(s.desc); }
+    for (const row of this.dirs) for (const s of row) e.free(s.block);
     e.free(this.bufs.x); e.free(this.bufs.xp); e.free(this.bufs.aux);
     for (const p of this.bufs.y) e.free(p);
     this.dirs.length = 0;
