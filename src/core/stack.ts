@@ -29,6 +29,7 @@ export class RecurrentStack {
   private disposedFlag = false;
   private readonly owner: string;
   private readonly streams = new Set<Stream>();
+  private runState: StackState | null = null;
 
   constructor(engine: Engine, specs: LayerSpec[], weights: DirWeights[][], batchFirst: boolean, owner = "layer") {
     this.engine = engine;
@@ -105,7 +106,13 @@ export class RecurrentStack {
       mask = new Uint8Array(T * B);
       for (let i = 0; i < T * B; i++) mask[i] = opts.mask[i] ? 1 : 0;
     }
-    const st = new StackState(this.engine, this.layers, B);
+    // one run state per stack, kept for the next call with the same batch size (no per-call allocation)
+    let st = this.runState;
+    if (!st || st.B !== B) {
+      this.runState = null;
+      st?.dispose();
+      st = new StackState(this.engine, this.layers, B);
+    }
     try {
       st.setStates(h0, c0);
       const inp = st.upload(x.data, lengths, mask);
@@ -122,9 +129,11 @@ export class RecurrentStack {
         h: { data: h, dims: uni ? (unbatched ? [S, K] : [S, B, K]) : [h.length] },
       };
       if (c) res.c = { data: c, dims: uni ? (unbatched ? [S, H] : [S, B, H]) : [c.length] };
+      this.runState = st;
       return res;
-    } finally {
+    } catch (e) {
       st.dispose();
+      throw e;
     }
   }
 
@@ -152,6 +161,8 @@ export class RecurrentStack {
     if (this.disposedFlag) return;
     this.disposedFlag = true;
     for (const s of [...this.streams]) s.dispose();
+    this.runState?.dispose();
+    this.runState = null;
     for (const l of this.layers) l.dispose();
     this.layers.length = 0;
   }
