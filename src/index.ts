@@ -12,6 +12,7 @@ export { Engine } from "./engine/engine.js";
 export { LSTM, GRU, RNN, type RecurrentOptions, type LSTMOptions, type GRUOptions, type RNNOptions, type OnnxWeights } from "./layers/recurrent.js";
 export type { Stream } from "./core/stack.js";
 export { loadTorch, TorchModule, type LoadTorchOptions, type TorchMode, type TorchModuleInfo } from "./io/torch.js";
+export { loadModel, RnnModel, MODEL_METADATA_KEY, type LoadModelOptions, type PredictOptions, type ModelPrediction, type ModelInfo, type ModelLayerInfo } from "./io/model.js";
 export { loadOnnx, type OnnxModel, type LoadOnnxOptions } from "./io/onnx/index.js";
 export { loadKeras, type KerasModel, type KerasLayerInfo, type LoadKerasOptions, type KerasSemantics } from "./io/keras/index.js";
 export { VERSION as version } from "./version.js";
