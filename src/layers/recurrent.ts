@@ -97,7 +97,8 @@ export abstract class RecurrentLayer {
   readonly bias: boolean;
   readonly projSize: number;
   protected readonly specs: LayerSpec[];
-  protected readonly weights: DirWeights[][];
+  private readonly weights: (DirWeights[] | undefined)[];
+  private readonly peepholes: boolean;
   private stack: RecurrentStack | null = null;
   private readonly engineOpt: Engine | undefined;
   private disposedFlag = false;
@@ -120,30 +121,42 @@ export abstract class RecurrentLayer {
     this.engineOpt = o.engine;
     const D = this.bidirectional ? 2 : 1;
     const acts = this.parseActs(o.activations, D, extra.defaultF);
-    const H = this.hiddenSize, K = this.projSize || H, G = gatesOf(cell);
+    const K = this.projSize || this.hiddenSize;
+    this.peepholes = !!extra.peepholes;
     this.specs = [];
     this.weights = [];
-    const a = 1 / Math.sqrt(H);
-    let seed = 0x5eed;
     for (let l = 0; l < this.numLayers; l++) {
-      const I = l === 0 ? this.inputSize : D * K;
       this.specs.push({
-        cell, inputSize: I, hiddenSize: H, projSize: this.projSize, directions: D as 1 | 2, acts,
-        clip, inputForget: !!extra.inputForget, linearBeforeReset: extra.linearBeforeReset ?? true,
+        cell, inputSize: l === 0 ? this.inputSize : D * K, hiddenSize: this.hiddenSize, projSize: this.projSize,
+        directions: D as 1 | 2, acts, clip, inputForget: !!extra.inputForget, linearBeforeReset: extra.linearBeforeReset ?? true,
       });
-      const dirs: DirWeights[] = [];
-      for (let d = 0; d < D; d++) {
-        const w: DirWeights = {
-          W: uniformInit(G * H * I, a, seed++), R: uniformInit(G * H * K, a, seed++),
-          Wb: this.bias ? uniformInit(G * H, a, seed++) : new Float32Array(G * H),
-          Rb: this.bias ? uniformInit(G * H, a, seed++) : new Float32Array(G * H),
-        };
-        if (extra.peepholes) w.P = new Float32Array(3 * H);
-        if (this.projSize) w.Wp = uniformInit(this.projSize * H, a, seed++);
-        dirs.push(w);
-      }
-      this.weights.push(dirs);
+      this.weights.push(undefined);
     }
+  }
+
+  /**
+   * Layer l's weights; until they are set, PyTorch-style uniform(±1/√H) values from a fixed seed per (layer,
+   * direction, tensor), made on first use (loaders set every weight, so they never pay for this).
+   */
+  private weightsOf(l: number): DirWeights[] {
+    const have = this.weights[l];
+    if (have) return have;
+    const spec = this.specs[l], H = this.hiddenSize, K = this.projSize || H, G = gatesOf(this.cell), I = spec.inputSize;
+    const a = 1 / Math.sqrt(H);
+    const dirs: DirWeights[] = [];
+    for (let d = 0; d < spec.directions; d++) {
+      const seed = 0x5eed + (l * 2 + d) * 8;
+      const w: DirWeights = {
+        W: uniformInit(G * H * I, a, seed), R: uniformInit(G * H * K, a, seed + 1),
+        Wb: this.bias ? uniformInit(G * H, a, seed + 2) : new Float32Array(G * H),
+        Rb: this.bias ? uniformInit(G * H, a, seed + 3) : new Float32Array(G * H),
+      };
+      if (this.peepholes) w.P = new Float32Array(3 * H);
+      if (this.projSize) w.Wp = uniformInit(this.projSize * H, a, seed + 4);
+      dirs.push(w);
+    }
+    this.weights[l] = dirs;
+    return dirs;
   }
 
   private parseActs(list: RecurrentOptions["activations"], D: number, defaultF?: ActName): ActSpec[][] {
@@ -180,7 +193,7 @@ export abstract class RecurrentLayer {
   protected get packed(): RecurrentStack {
     this.assertLive();
     if (!this.stack) {
-      this.stack = new RecurrentStack(this.engine(), this.specs, this.weights, this.batchFirst, this.cell.toUpperCase());
+      this.stack = new RecurrentStack(this.engine(), this.specs, this.specs.map((_, l) => this.weightsOf(l)), this.batchFirst, this.cell.toUpperCase());
     }
     return this.stack;
   }
@@ -221,7 +234,7 @@ export abstract class RecurrentLayer {
           Rb: this.bias ? torchToOnnx(this.cell, get(`bias_hh${sfx}`, [G * H]), H, 1) : new Float32Array(G * H),
         };
         if (this.projSize) w.Wp = get(`weight_hr${sfx}`, [this.projSize, H]).slice();
-        if (this.weights[l][d].P) w.P = this.weights[l][d].P;
+        if (this.peepholes) w.P = this.weights[l]?.[d].P ?? new Float32Array(3 * H);
         dirs.push(w);
       }
       next.push(dirs);
@@ -268,7 +281,7 @@ export abstract class RecurrentLayer {
         Rb: B ? B.slice(d * 2 * gh + gh, (d + 1) * 2 * gh) : new Float32Array(gh),
       };
       if (P) dw.P = P.slice(d * 3 * H, (d + 1) * 3 * H);
-      else if (this.weights[layer][d].P) dw.P = new Float32Array(3 * H);
+      else if (this.peepholes) dw.P = new Float32Array(3 * H);
       if (Wp) dw.Wp = Wp.slice(d * this.projSize * H, (d + 1) * this.projSize * H);
       dirs.push(dw);
     }
