@@ -7,7 +7,7 @@
 import { existsSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import * as api from "../index.js";
+import { createEngine, loadKeras, loadOnnx, loadTorch, version, type TorchMode, type TorchModule } from "../index.js";
 import type { Engine } from "../engine/engine.js";
 import type { Tensor } from "../api.js";
 import { RnnError } from "../errors.js";
@@ -144,7 +144,7 @@ function fmtCount(n: number): string {
 
 type Loaded =
   | { kind: "rnn-wasm"; model: RnnModel }
-  | { kind: "torch"; model: api.TorchModule }
+  | { kind: "torch"; model: TorchModule }
   | { kind: "onnx"; model: { inputNames: string[]; outputNames: string[]; run(f: Record<string, Tensor>): Record<string, Tensor> | Promise<Record<string, Tensor>>; dispose(): void } }
   | { kind: "keras"; model: { predict(x: Tensor): Tensor; dispose(): void }; summary: string };
 
@@ -159,22 +159,14 @@ function readBytes(path: string, what: string): Uint8Array {
 async function engineFrom(args: Args): Promise<Engine> {
   const build = (args.flags.get("build") as string | undefined) ?? "auto";
   if (!["auto", "relaxed-simd", "simd", "scalar"].includes(build)) throw new UsageError(`--build: expected auto, relaxed-simd, simd or scalar, found ${JSON.stringify(build)}`);
-  return api.createEngine({ build: build as "auto" });
-}
-
-/** A loader of the public API that another part of the package provides (ONNX, Keras). */
-function publicLoader<T>(name: string, format: string): T {
-  const f = (api as unknown as Record<string, unknown>)[name];
-  if (typeof f !== "function") throw new RnnError("UNSUPPORTED_OP", `${format} models: this build of rnn-wasm has no ${name}()`);
-  return f as T;
+  return createEngine({ build: build as "auto" });
 }
 
 async function load(path: string, args: Args, engine: Engine): Promise<Loaded> {
   const lower = path.toLowerCase();
   const bytes = readBytes(path, "MODEL");
   if (lower.endsWith(".onnx")) {
-    const loadOnnx = publicLoader<(b: Uint8Array, o: { engine: Engine }) => Promise<Loaded["model"]>>("loadOnnx", "ONNX");
-    return { kind: "onnx", model: (await loadOnnx(bytes, { engine })) as Extract<Loaded, { kind: "onnx" }>["model"] };
+    return { kind: "onnx", model: await loadOnnx(bytes, { engine }) };
   }
   if (lower.endsWith(".json")) {
     let json: { weightsManifest?: { paths?: string[] }[]; modelTopology?: unknown; format?: string };
@@ -192,7 +184,6 @@ async function load(path: string, args: Args, engine: Engine): Promise<Loaded> {
     const weights = new Uint8Array(total);
     let off = 0;
     for (const p of parts) { weights.set(p, off); off += p.length; }
-    const loadKeras = publicLoader<(j: object, w: Uint8Array, o: { engine: Engine }) => Promise<Extract<Loaded, { kind: "keras" }>["model"]>>("loadKeras", "TF.js");
     const cls = (json.modelTopology as { model_config?: { class_name?: string } } | undefined)?.model_config?.class_name ?? "model";
     return { kind: "keras", model: await loadKeras(json, weights, { engine }), summary: `TF.js layers ${cls}, ${parts.length} weight file(s), ${total} bytes` };
   }
@@ -201,8 +192,8 @@ async function load(path: string, args: Args, engine: Engine): Promise<Loaded> {
     if (isRnnModelFile(file)) return { kind: "rnn-wasm", model: await loadModel(bytes, { engine }) };
     const mode = args.flags.get("mode") as string | undefined;
     if (mode !== undefined && !["LSTM", "GRU", "RNN_TANH", "RNN_RELU"].includes(mode)) throw new UsageError(`--mode: expected LSTM, GRU, RNN_TANH or RNN_RELU, found ${JSON.stringify(mode)}`);
-    const model = await api.loadTorch(bytes, {
-      engine, mode: mode as api.TorchMode | undefined, batchFirst: args.flags.has("batch-first"),
+    const model = await loadTorch(bytes, {
+      engine, mode: mode as TorchMode | undefined, batchFirst: args.flags.has("batch-first"),
       prefix: args.flags.get("prefix") as string | undefined,
     });
     return { kind: "torch", model };
@@ -320,7 +311,7 @@ async function cmdInspect(args: Args): Promise<void> {
   if (!path) throw new UsageError("inspect: expected a MODEL (see rnn-wasm inspect --help)");
   const engine = await engineFrom(args);
   const m = await load(path, args, engine);
-  const info: Record<string, unknown> = { file: path, format: m.kind, build: engine.build, simd: engine.info.simd, version: api.version, kernels: kernelsOf(m) };
+  const info: Record<string, unknown> = { file: path, format: m.kind, build: engine.build, simd: engine.info.simd, version: version, kernels: kernelsOf(m) };
   const lines: string[] = [];
   if (m.kind === "rnn-wasm") {
     const i = m.model.info;
@@ -355,7 +346,7 @@ async function cmdInspect(args: Args): Promise<void> {
     Object.assign(info, { summary: m.summary });
     lines.push(`${path}: ${m.summary}`, "  input: input   output: output");
   }
-  lines.push(`  runs on: the ${engine.build} build (${engine.info.simd ? "SIMD" : "no SIMD"}), rnn-wasm ${api.version}`);
+  lines.push(`  runs on: the ${engine.build} build (${engine.info.simd ? "SIMD" : "no SIMD"}), rnn-wasm ${version}`);
   lines.push(`  kernels: ${info.kernels}`);
   if (args.flags.has("json")) out(JSON.stringify(info, null, 2));
   else for (const l of lines) out(l);
@@ -392,7 +383,7 @@ async function cmdBench(args: Args): Promise<void> {
     const t = m.model.info, r = rand(6);
     const x = new Float32Array(T * B * t.inputSize).map(() => r() * 2 - 1);
     const dims = t.batchFirst ? [B, T, t.inputSize] : [T, B, t.inputSize];
-    call = async (mm) => (mm.model as api.TorchModule).forward({ data: x, dims }).output;
+    call = async (mm) => (mm.model as TorchModule).forward({ data: x, dims }).output;
   } else {
     const i = m.model.info, r = rand(6);
     if ("tokenizer" in i.input) {
@@ -408,7 +399,7 @@ async function cmdBench(args: Args): Promise<void> {
   const got = await call(m);
   let verified = "skipped (the model is already on the scalar build)";
   if (engine.build !== "scalar") {
-    const ref = await load(path, args, await api.createEngine({ build: "scalar" }));
+    const ref = await load(path, args, await createEngine({ build: "scalar" }));
     const want = await call(ref);
     ref.model.dispose();
     let worst = 0;
@@ -430,7 +421,7 @@ async function cmdBench(args: Args): Promise<void> {
   times.sort((a, b) => a - b);
   const med = times[times.length >> 1], p90 = times[Math.min(times.length - 1, Math.floor(times.length * 0.9))], best = times[0];
   out(`model: ${path} (${m.kind})`);
-  out(`build: ${engine.build}, rnn-wasm ${api.version}, node ${process.versions.node}, ${process.platform}-${process.arch}`);
+  out(`build: ${engine.build}, rnn-wasm ${version}, node ${process.versions.node}, ${process.platform}-${process.arch}`);
   out(`input: ${T ? `batch ${B} × ${T} steps (synthetic)` : args.inputs.map(([n, f]) => `${n}=${f}`).join(" ")}`);
   out(`verified: ${verified}`);
   out(`latency: median ${med.toFixed(3)} ms, p90 ${p90.toFixed(3)} ms, best ${best.toFixed(3)} ms over ${times.length} runs`);
@@ -484,7 +475,7 @@ async function cmdDemo(args: Args): Promise<void> {
   const showFlag = args.flags.get("show") ?? "12";
   const show = showFlag === "all" ? ex.length : Number(showFlag);
   if (!Number.isInteger(show) || show < 0) throw new UsageError(`--show: expected a count or "all", found ${JSON.stringify(showFlag)}`);
-  out(`rnn-wasm ${api.version} demo: is it spam? A byte-level bidirectional GRU (${model.info.parameters.toLocaleString("en")} parameters, ${model.info.dtypes.join("/")}) reads`);
+  out(`rnn-wasm ${version} demo: is it spam? A byte-level bidirectional GRU (${model.info.parameters.toLocaleString("en")} parameters, ${model.info.dtypes.join("/")}) reads`);
   out(`the subject and body of ${ex.length} held-out messages from the SpamAssassin public corpus (never seen in training).`);
   out(`Build: ${engine.build}. Model loaded in ${loadMs.toFixed(1)} ms.\n`);
   const bar = new Progress("classifying");

@@ -82,7 +82,7 @@ export class Engine {
       for (const b of order) {
         const bytes = await embeddedBytes(b);
         if (!WebAssembly.validate(bytes)) continue;
-        module = await WebAssembly.compile(bytes);
+        module = await compileBytes(bytes, `the embedded "${b}" build`);
         break;
       }
       if (!module) {
@@ -149,7 +149,20 @@ async function compileGiven(w: WebAssembly.Module | ArrayBuffer | Uint8Array): P
   if (!WebAssembly.validate(bytes)) {
     throw new RnnError("NO_WASM", "wasm: the bytes given do not validate in this runtime (wrong file, or a build it does not support)");
   }
-  return WebAssembly.compile(bytes);
+  return compileBytes(bytes, "wasm");
+}
+
+/**
+ * WebAssembly.compile, with a refusal to compile at run time (Cloudflare Workers / workerd: "Wasm code generation
+ * disallowed by embedder"; a strict Content-Security-Policy) reported as NO_WASM with the way around it.
+ */
+async function compileBytes(bytes: Uint8Array<ArrayBuffer>, what: string): Promise<WebAssembly.Module> {
+  try {
+    return await WebAssembly.compile(bytes);
+  } catch (e) {
+    throw new RnnError("NO_WASM", `${what}: this runtime refused to compile WebAssembly from bytes (${(e as Error).message}); ` +
+      "pass { wasm } a WebAssembly.Module of rnn-wasm/wasm/<build>.wasm (e.g. a Wasm module import in Cloudflare Workers)");
+  }
 }
 
 let defaultEngine: Promise<Engine> | null = null;

@@ -1,10 +1,12 @@
 // loadKeras: a TensorFlow.js layers model (model.json + the weight bytes concatenated in manifest order) → a model
-// with Keras's predict. Types and documentation here; the importer (./model.ts) is loaded on first use.
+// with Keras's predict. Types and documentation here; the importer (./model.ts) has no top-level side effects,
+// so bundles that do not use loadKeras drop it.
 
 import type { Tensor } from "../../api.js";
 import type { Engine } from "../../engine/engine.js";
 import { defaultEngineWith, initDefault } from "../../engine/engine.js";
 import { RnnError, describe } from "../../errors.js";
+import { buildKerasModel } from "./model.js";
 
 /**
  * Whose masking rules a model follows. Both carry the recurrent state over masked steps and repeat the previous
@@ -67,6 +69,5 @@ export async function loadKeras(modelJson: string | object, weights: Uint8Array 
   }
   const engine = options.engine ?? (await defaultEngineWith());
   if (!options.engine) await initDefault();
-  const impl = await import("./model.js");
-  return impl.buildKerasModel(modelJson, weights, engine, semantics);
+  return buildKerasModel(modelJson, weights, engine, semantics);
 }

@@ -47,7 +47,7 @@ interface Ctx {
 // ---------------------------------------------------------------------------------------------------- config access
 
 /** Keys every layer may carry that do not change inference. */
-const IGNORED_KEYS = new Set([
+const IGNORED_KEYS = /* @__PURE__ */ new Set([
   "name", "trainable", "dtype", "batch_input_shape", "batch_shape", "input_shape", "batch_size", "input_dim",
   "input_length", "activity_regularizer", "seed", "implementation", "unroll", "dropout", "recurrent_dropout",
   "unit_forget_bias", "use_cudnn", "sparse", "ragged", "autocast", "noise_shape", "rate", "stddev", "module",

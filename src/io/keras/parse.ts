@@ -9,7 +9,7 @@ import { f16ToNumber } from "../safetensors.js";
 export type JsonMap = { [key: string]: Json };
 export type Json = null | boolean | number | string | Json[] | JsonMap;
 
-const FORBIDDEN_KEYS = new Set(["__proto__", "constructor", "prototype"]);
+const FORBIDDEN_KEYS = /* @__PURE__ */ new Set(["__proto__", "constructor", "prototype"]);
 const MAX_DEPTH = 100;
 
 /**

@@ -1,10 +1,12 @@
-// loadOnnx: the public entry point. Kept tiny: the protobuf decoder and the graph executor load on first use
-// (a dynamic import that esbuild splits into its own chunk), so the core bundle does not carry them.
+// loadOnnx: the public entry point. The protobuf decoder and the graph executor are imported statically and are
+// free of top-level side effects, so a bundle that does not use loadOnnx drops them entirely (a dynamic import
+// would not do: esbuild emits a chunk for every import() it sees, used or not).
 
 import type { Tensor } from "../../api.js";
 import type { Engine } from "../../engine/engine.js";
 import { defaultEngineWith, initDefault } from "../../engine/engine.js";
 import { RnnError, describe } from "../../errors.js";
+import { OnnxGraphModel } from "./loader.js";
 
 export interface LoadOnnxOptions {
   /** The engine to run on. Default: the default engine (initialised if needed). */
@@ -33,6 +35,5 @@ export async function loadOnnx(bytes: Uint8Array, options: LoadOnnxOptions = {})
   if (options === null || typeof options !== "object") throw new RnnError("BAD_ARGUMENT", `options: expected an object, found ${describe(options)}`);
   const engine = options.engine ?? (await defaultEngineWith());
   if (!options.engine) await initDefault();
-  const { OnnxGraphModel } = await import("./loader.js");
   return OnnxGraphModel.load(bytes, engine);
 }

@@ -28,7 +28,7 @@ interface PValueInfo { name: string; type?: { tensor_type?: { elem_type: number;
 interface PGraph { node: PNode[]; name: string; initializer: PTensor[]; sparse_initializer: unknown[]; input: PValueInfo[]; output: PValueInfo[] }
 interface PModel { ir_version: number; opset_import: { domain: string; version: number }[]; graph?: PGraph; functions: unknown[] }
 
-const utf8 = new TextDecoder();
+const utf8 = /* @__PURE__ */ new TextDecoder();
 
 function badModel(what: string): RnnError {
   return new RnnError("BAD_MODEL", what);

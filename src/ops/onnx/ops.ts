@@ -146,7 +146,7 @@ function matmulDense(ctx: NodeContext, B: OTensor): Dense {
   return denseFor(ctx, B, () => ({ W: transpose2(B.data as Float32Array, K, N), b: null, N, K }));
 }
 
-const MatMul = ((ctx, inp) => {
+const MatMul = /* @__PURE__ */ Object.assign(((ctx, inp) => {
   const A = ctx.need(inp, 0, "A"), B = ctx.need(inp, 1, "B");
   if (A.type !== "float32" || B.type !== "float32") throw ctx.unsupported(`data types ${A.type} × ${B.type} (float32 expected)`);
   const ad = A.dims.length === 1 ? [1, A.dims[0]] : A.dims;
@@ -182,15 +182,16 @@ const MatMul = ((ctx, inp) => {
   if (A.dims.length === 1) dims.splice(dims.length - 2, 1);
   if (B.dims.length === 1) dims.splice(dims.length - 1, 1);
   return [f32(out, dims)];
+}) as OpFn, {
+  weightSlots: () => [1],
+  prepare: ((ctx, inp) => {
+    const B = inp[1];
+    if (B && B.type === "float32" && B.dims.length === 2) matmulDense(ctx, B);
+  }) as Preparable["prepare"],
 }) as OpFn & Preparable;
-MatMul.weightSlots = () => [1];
-MatMul.prepare = (ctx, inp) => {
-  const B = inp[1];
-  if (B && B.type === "float32" && B.dims.length === 2) matmulDense(ctx, B);
-};
 
 /** Tensors produced at run time are packed for one call only. */
-const constants = new WeakSet<OTensor>();
+const constants = /* @__PURE__ */ new WeakSet<OTensor>();
 export function markConstant(t: OTensor): OTensor { constants.add(t); return t; }
 function isConstant(t: OTensor): boolean { return constants.has(t); }
 function forget(ctx: NodeContext, key: OTensor): void {
@@ -219,7 +220,7 @@ function gemmDense(ctx: NodeContext, B: OTensor, C: OTensor | null): { dense: De
   return { dense, foldC };
 }
 
-const Gemm = ((ctx, inp) => {
+const Gemm = /* @__PURE__ */ Object.assign(((ctx, inp) => {
   const A = ctx.need(inp, 0, "A"), B = ctx.need(inp, 1, "B"), C = inp[2] ?? null;
   if (A.type !== "float32" || B.type !== "float32") throw ctx.unsupported(`data types ${A.type} × ${B.type} (float32 expected)`);
   if (A.dims.length !== 2 || B.dims.length !== 2) shapeError(ctx, `A and B must be 2-D, found [${A.dims.join(", ")}] and [${B.dims.join(", ")}]`);
@@ -239,12 +240,13 @@ const Gemm = ((ctx, inp) => {
     if (out.dims.length !== 2 || out.dims[0] !== M || out.dims[1] !== N) shapeError(ctx, `C [${C.dims.join(", ")}] does not broadcast to [${M}, ${N}]`);
   }
   return [out];
+}) as OpFn, {
+  weightSlots: () => [1, 2],
+  prepare: ((ctx, inp) => {
+    const B = inp[1];
+    if (B && B.type === "float32" && B.dims.length === 2) gemmDense(ctx, B, inp[2] ?? null);
+  }) as Preparable["prepare"],
 }) as OpFn & Preparable;
-Gemm.weightSlots = () => [1, 2];
-Gemm.prepare = (ctx, inp) => {
-  const B = inp[1];
-  if (B && B.type === "float32" && B.dims.length === 2) gemmDense(ctx, B, inp[2] ?? null);
-};
 
 // ───────────────────────── the operator table
 
@@ -398,7 +400,7 @@ function sliceGeneral(ctx: NodeContext, x: OTensor, starts: number[], ends: numb
 
 const Identity: OpFn = (ctx, inp) => [ctx.need(inp, 0, "input")];
 
-export const OPS: Record<string, OpFn> = {
+export const OPS: Record<string, OpFn> = /* @__PURE__ */ (() => ({
   LSTM: recurrentOp("lstm"),
   GRU: recurrentOp("gru"),
   RNN: recurrentOp("rnn"),
@@ -693,6 +695,6 @@ export const OPS: Record<string, OpFn> = {
     for (let i = 0; i < out.length; i++) { const v = x.data[i]; out[i] = v < lo ? lo : v > hi ? hi : v; }
     return [{ type: x.type, data: out, dims: x.dims.slice() }];
   },
-};
+}))();
 
 export { Identity, concatData };

@@ -17,9 +17,9 @@ import type { NodeContext, OpFn, Preparable } from "./node.js";
 import { type OTensor, f32, transpose } from "./tensor.js";
 
 /** Activations that take alpha / beta (onnxruntime consumes activation_alpha/beta in order for these only). */
-const TAKES_ALPHA = new Set<ActName>(["Affine", "LeakyRelu", "ThresholdedRelu", "ScaledTanh", "HardSigmoid", "Elu"]);
-const TAKES_BETA = new Set<ActName>(["Affine", "ScaledTanh", "HardSigmoid"]);
-const ACT_NAMES = new Map<string, ActName>(Object.keys(ACT).map((k) => [k.toLowerCase(), k as ActName]));
+const TAKES_ALPHA = /* @__PURE__ */ new Set<ActName>(["Affine", "LeakyRelu", "ThresholdedRelu", "ScaledTanh", "HardSigmoid", "Elu"]);
+const TAKES_BETA = /* @__PURE__ */ new Set<ActName>(["Affine", "ScaledTanh", "HardSigmoid"]);
+const ACT_NAMES = /* @__PURE__ */ new Map<string, ActName>(Object.keys(ACT).map((k) => [k.toLowerCase(), k as ActName]));
 /**
  * The alpha/beta onnxruntime uses when activation_alpha/beta run out (measured on onnxruntime-node 1.30 with
  * tests/fixtures/onnx/nodes/rnn_act_*): LeakyRelu 0.01, HardSigmoid 0.2/0.5, Elu 1, and 0 for the rest: Affine
