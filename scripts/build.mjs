@@ -55,7 +55,7 @@ rmSync(join(root, "dist"), { recursive: true, force: true });
 run(bin("esbuild"), [
   "src/index.ts", "src/cli/main.ts", "--bundle", "--format=esm", "--splitting", "--platform=neutral", "--target=es2020",
   "--outdir=dist", "--chunk-names=chunks/[name]-[hash]", "--log-level=warning", "--external:node:*",
-  "--main-fields=module,main",
+  "--main-fields=module,main", "--minify-whitespace", "--minify-syntax",
 ].filter((a) => a !== "src/cli/main.ts" || existsSync(join(root, "src/cli/main.ts"))));
 mkdirSync(join(root, "dist/wasm"), { recursive: true });
 for (const b of BUILDS) copyFileSync(join(root, "build", `${b}.wasm`), join(root, "dist/wasm", `${b}.wasm`));

@@ -9,6 +9,14 @@ const LOOKUP = /* @__PURE__ */ (() => {
 })();
 
 export function decodeBase64(s: string): Uint8Array<ArrayBuffer> {
+  // the runtime's own decoder where there is one (fast from the first call); the loop below elsewhere
+  const U8 = Uint8Array as unknown as { fromBase64?: (s: string) => Uint8Array<ArrayBuffer> };
+  if (typeof U8.fromBase64 === "function") return U8.fromBase64(s);
+  const NodeBuffer = (globalThis as { Buffer?: { from(s: string, enc: string): Uint8Array } }).Buffer;
+  if (NodeBuffer && typeof NodeBuffer.from === "function") {
+    const b = NodeBuffer.from(s, "base64");
+    return new Uint8Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer);
+  }
   let n = s.length;
   while (n > 0 && s.charCodeAt(n - 1) === 61 /* = */) n--;
   const out = new Uint8Array((n * 3) >> 2);

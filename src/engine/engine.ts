@@ -36,6 +36,21 @@ async function embeddedBytes(build: BuildName): Promise<Uint8Array<ArrayBuffer>>
   return decodeBase64(mod.default);
 }
 
+// Feature probes (validated, never run), so that "auto" loads only the build it will use.
+// (module (func (result v128) v128.const i32x4 0 0 0 0  v128.const i32x4 0 0 0 0  f32x4.add))
+const SIMD_PROBE = [0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 43, 1, 41, 0, 253, 12, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 253, 12, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 253, 228, 1, 11];
+// (module (func (result v128) v128.const i32x4 0 0 0 0 (×3)  f32x4.relaxed_madd))
+const RELAXED_PROBE = [0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 61, 1, 59, 0, 253, 12, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 253, 12, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 253, 12, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 253, 133, 2, 11];
+
+function supports(build: BuildName): boolean {
+  if (build === "scalar") return true;
+  try {
+    return WebAssembly.validate(new Uint8Array(build === "simd" ? SIMD_PROBE : RELAXED_PROBE));
+  } catch {
+    return false;
+  }
+}
+
 function hasWasm(): boolean {
   return typeof WebAssembly === "object" && WebAssembly !== null && typeof WebAssembly.instantiate === "function";
 }
@@ -80,6 +95,7 @@ export class Engine {
     } else {
       const order: BuildName[] = build === "auto" ? ["relaxed-simd", "simd", "scalar"] : [build as BuildName];
       for (const b of order) {
+        if (build === "auto" && !supports(b)) continue;
         const bytes = await embeddedBytes(b);
         if (!WebAssembly.validate(bytes)) continue;
         module = await compileBytes(bytes, `the embedded "${b}" build`);

@@ -9,7 +9,7 @@ import type { Engine } from "../../engine/engine.js";
 import { RnnError, describe } from "../../errors.js";
 import { checkTensor } from "../../core/tensor.js";
 import { type Attr, NodeContext, type OnnxNode, type OpFn, type Preparable } from "../../ops/onnx/node.js";
-import { OPS, markConstant } from "../../ops/onnx/ops.js";
+import { markConstant, opTable } from "../../ops/onnx/ops.js";
 import { type Data, type DType, type OTensor, ONNX_DTYPE, ONNX_DTYPE_NAME, alloc, halfToFloat, size } from "../../ops/onnx/tensor.js";
 import { readModelProto } from "./onnx-proto.js";
 import type { OnnxModel } from "./index.js";
@@ -34,6 +34,8 @@ function badModel(what: string): RnnError {
   return new RnnError("BAD_MODEL", what);
 }
 
+const LITTLE_ENDIAN = /* @__PURE__ */ (() => new Uint8Array(new Uint16Array([1]).buffer)[0] === 1)();
+
 /** A TensorProto as an executor tensor; `what` names it in errors. */
 export function tensorFromProto(tp: PTensor, what: string): OTensor {
   const dt = tp.data_type;
@@ -49,6 +51,11 @@ export function tensorFromProto(tp: PTensor, what: string): OTensor {
   if (raw && raw.length > 0) {
     const width = { 1: 4, 2: 1, 3: 1, 4: 2, 5: 2, 6: 4, 7: 8, 9: 1, 10: 2, 11: 8, 16: 2 }[dt as 1] ?? 0;
     if (raw.length !== n * width) throw badModel(`${what}: raw_data holds ${raw.length} bytes, expected ${n * width} for ${ONNX_DTYPE_NAME[dt]} dims [${dims.join(", ")}]`);
+    if (dt === 1 && LITTLE_ENDIAN) {
+      // float32 raw_data: one copy of the bytes (an aligned copy) instead of a read per element
+      (out as Float32Array).set(new Float32Array(raw.slice().buffer, 0, n));
+      return { type, data: out, dims };
+    }
     const v = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
     for (let i = 0; i < n; i++) {
       switch (dt) {
@@ -129,7 +136,7 @@ export class OnnxGraphModel implements OnnxModel {
       const name = n.name || `#${k}`;
       const where = `${n.op_type || "(no op_type)"} node "${name}" (opset ${opset})`;
       if (n.domain && n.domain !== "ai.onnx") throw new RnnError("UNSUPPORTED_OP", `${where}: operator domain "${n.domain}" is not supported`);
-      if (!OPS[n.op_type]) throw new RnnError("UNSUPPORTED_OP", `${where}: operator ${n.op_type} is not supported`);
+      if (!opTable()[n.op_type]) throw new RnnError("UNSUPPORTED_OP", `${where}: operator ${n.op_type} is not supported`);
       if (opset < MIN_OPSET || opset > MAX_OPSET) throw new RnnError("UNSUPPORTED_OP", `${where}: opset ${opset} is not supported (${MIN_OPSET} to ${MAX_OPSET})`);
       const attrs = new Map<string, Attr>();
       for (const a of n.attribute) {
@@ -149,7 +156,7 @@ export class OnnxGraphModel implements OnnxModel {
         throw badModel(`graph output "${o}" is produced by no node, input or initializer`);
       }
     }
-    const allSteps: Step[] = order.map((node) => ({ node, ctx: new NodeContext(node, opset, engine), op: OPS[node.opType] }));
+    const allSteps: Step[] = order.map((node) => ({ node, ctx: new NodeContext(node, opset, engine), op: opTable()[node.opType] }));
     const steps: Step[] = [];
     const fed = new Set(inputs.map((i) => i.name));
     try {

@@ -146,7 +146,7 @@ function matmulDense(ctx: NodeContext, B: OTensor): Dense {
   return denseFor(ctx, B, () => ({ W: transpose2(B.data as Float32Array, K, N), b: null, N, K }));
 }
 
-const MatMul = /* @__PURE__ */ Object.assign(((ctx, inp) => {
+const matmulRun: OpFn = (ctx, inp) => {
   const A = ctx.need(inp, 0, "A"), B = ctx.need(inp, 1, "B");
   if (A.type !== "float32" || B.type !== "float32") throw ctx.unsupported(`data types ${A.type} × ${B.type} (float32 expected)`);
   const ad = A.dims.length === 1 ? [1, A.dims[0]] : A.dims;
@@ -182,13 +182,11 @@ const MatMul = /* @__PURE__ */ Object.assign(((ctx, inp) => {
   if (A.dims.length === 1) dims.splice(dims.length - 2, 1);
   if (B.dims.length === 1) dims.splice(dims.length - 1, 1);
   return [f32(out, dims)];
-}) as OpFn, {
-  weightSlots: () => [1],
-  prepare: ((ctx, inp) => {
-    const B = inp[1];
-    if (B && B.type === "float32" && B.dims.length === 2) matmulDense(ctx, B);
-  }) as Preparable["prepare"],
-}) as OpFn & Preparable;
+};
+const matmulPrepare: Preparable["prepare"] = (ctx, inp) => {
+  const B = inp[1];
+  if (B && B.type === "float32" && B.dims.length === 2) matmulDense(ctx, B);
+};
 
 /** Tensors produced at run time are packed for one call only. */
 const constants = /* @__PURE__ */ new WeakSet<OTensor>();
@@ -220,7 +218,7 @@ function gemmDense(ctx: NodeContext, B: OTensor, C: OTensor | null): { dense: De
   return { dense, foldC };
 }
 
-const Gemm = /* @__PURE__ */ Object.assign(((ctx, inp) => {
+const gemmRun: OpFn = (ctx, inp) => {
   const A = ctx.need(inp, 0, "A"), B = ctx.need(inp, 1, "B"), C = inp[2] ?? null;
   if (A.type !== "float32" || B.type !== "float32") throw ctx.unsupported(`data types ${A.type} × ${B.type} (float32 expected)`);
   if (A.dims.length !== 2 || B.dims.length !== 2) shapeError(ctx, `A and B must be 2-D, found [${A.dims.join(", ")}] and [${B.dims.join(", ")}]`);
@@ -240,13 +238,11 @@ const Gemm = /* @__PURE__ */ Object.assign(((ctx, inp) => {
     if (out.dims.length !== 2 || out.dims[0] !== M || out.dims[1] !== N) shapeError(ctx, `C [${C.dims.join(", ")}] does not broadcast to [${M}, ${N}]`);
   }
   return [out];
-}) as OpFn, {
-  weightSlots: () => [1, 2],
-  prepare: ((ctx, inp) => {
-    const B = inp[1];
-    if (B && B.type === "float32" && B.dims.length === 2) gemmDense(ctx, B, inp[2] ?? null);
-  }) as Preparable["prepare"],
-}) as OpFn & Preparable;
+};
+const gemmPrepare: Preparable["prepare"] = (ctx, inp) => {
+  const B = inp[1];
+  if (B && B.type === "float32" && B.dims.length === 2) gemmDense(ctx, B, inp[2] ?? null);
+};
 
 // ───────────────────────── the operator table
 
@@ -400,7 +396,20 @@ function sliceGeneral(ctx: NodeContext, x: OTensor, starts: number[], ends: numb
 
 const Identity: OpFn = (ctx, inp) => [ctx.need(inp, 0, "input")];
 
-export const OPS: Record<string, OpFn> = /* @__PURE__ */ (() => ({
+let table: Record<string, OpFn> | null = null;
+
+/**
+ * The operator table, built on first use (no top-level work in this module, so that bundles which never load an
+ * ONNX model drop it entirely, minified or not).
+ */
+export function opTable(): Record<string, OpFn> {
+  return (table ??= makeTable());
+}
+
+function makeTable(): Record<string, OpFn> {
+  const MatMul = Object.assign(matmulRun, { weightSlots: () => [1], prepare: matmulPrepare });
+  const Gemm = Object.assign(gemmRun, { weightSlots: () => [1, 2], prepare: gemmPrepare });
+  return {
   LSTM: recurrentOp("lstm"),
   GRU: recurrentOp("gru"),
   RNN: recurrentOp("rnn"),
@@ -695,6 +704,7 @@ export const OPS: Record<string, OpFn> = /* @__PURE__ */ (() => ({
     for (let i = 0; i < out.length; i++) { const v = x.data[i]; out[i] = v < lo ? lo : v > hi ? hi : v; }
     return [{ type: x.type, data: out, dims: x.dims.slice() }];
   },
-}))();
+  };
+}
 
 export { Identity, concatData };
