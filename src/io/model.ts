@@ -92,7 +92,7 @@ const bad = (msg: string): RnnError => new RnnError("BAD_MODEL", `model: ${msg}`
 function field<T>(obj: LayerDesc, key: string, where: string, check: (v: unknown) => v is T, expected: string, fallback?: T): T {
   const v = obj[key];
   if (v === undefined && fallback !== undefined) return fallback;
-  if (!check(v)) throw bad(`${where}.${key}: expected ${expected}, found ${v === undefined ? "nothing" : JSON.stringify(v)}`);
+  if (!check(v)) throw bad(`${where}.${key}: expected ${expected}, found ${v === undefined ? "nothing" : describe(v)}`);
   return v;
 }
 const isPosInt = (v: unknown): v is number => typeof v === "number" && Number.isInteger(v) && v >= 1;
@@ -339,23 +339,23 @@ export function modelFromFile(file: SafeFile, engine: Engine): RnnModel {
   }
   if (arch === null || typeof arch !== "object" || Array.isArray(arch)) throw bad("the architecture must be a JSON object");
   const a = arch as Record<string, unknown>;
-  if (a.format !== 1) throw bad(`format: expected 1, found ${JSON.stringify(a.format)} (a newer rnn-wasm may read it)`);
+  if (a.format !== 1) throw bad(`format: expected 1, found ${describe(a.format)} (a newer rnn-wasm may read it)`);
   const name = field(a, "name", "architecture", isStr, "a string", "model");
   const description = field(a, "description", "architecture", isStr, "a string", "");
-  if (!Array.isArray(a.layers) || a.layers.length === 0) throw bad(`layers: expected a non-empty array, found ${JSON.stringify(a.layers)}`);
+  if (!Array.isArray(a.layers) || a.layers.length === 0) throw bad(`layers: expected a non-empty array, found ${describe(a.layers)}`);
   const layers = a.layers as unknown[];
   const input = a.input;
-  if (input === null || typeof input !== "object" || Array.isArray(input)) throw bad(`input: expected an object, found ${JSON.stringify(input)}`);
+  if (input === null || typeof input !== "object" || Array.isArray(input)) throw bad(`input: expected an object, found ${describe(input)}`);
   const inp = input as LayerDesc;
 
   const usedTensors = new Set<string>();
   const tensor = (nameOf: unknown, where: string, dims: (number | null)[]): { data: Float32Array; shape: number[] } => {
-    if (typeof nameOf !== "string") throw bad(`${where}: expected a tensor name, found ${JSON.stringify(nameOf)}`);
+    if (typeof nameOf !== "string") throw bad(`${where}: expected a tensor name, found ${describe(nameOf)}`);
     const e: SafeEntry | undefined = file.entries.get(nameOf);
-    if (!e) throw bad(`${where}: the tensor ${JSON.stringify(nameOf)} is missing from the file`);
-    if (!["F32", "F16", "BF16", "F64"].includes(e.dtype)) throw bad(`${where}: the tensor ${JSON.stringify(nameOf)} has dtype ${e.dtype}, expected F32, F16, BF16 or F64`);
+    if (!e) throw bad(`${where}: the tensor ${describe(nameOf)} is missing from the file`);
+    if (!["F32", "F16", "BF16", "F64"].includes(e.dtype)) throw bad(`${where}: the tensor ${describe(nameOf)} has dtype ${e.dtype}, expected F32, F16, BF16 or F64`);
     if (e.shape.length !== dims.length || dims.some((d, i) => d !== null && d !== e.shape[i])) {
-      throw bad(`${where}: the tensor ${JSON.stringify(nameOf)} should have shape [${dims.map((d) => (d === null ? "*" : d)).join(", ")}], found [${e.shape.join(", ")}]`);
+      throw bad(`${where}: the tensor ${describe(nameOf)} should have shape [${dims.map((d) => (d === null ? "*" : d)).join(", ")}], found [${e.shape.join(", ")}]`);
     }
     usedTensors.add(nameOf);
     return { data: readFloat(file, e), shape: e.shape };
@@ -378,7 +378,7 @@ export function modelFromFile(file: SafeFile, engine: Engine): RnnModel {
     }
     layers.forEach((raw, i) => {
       const where = `layers[${i}]`;
-      if (raw === null || typeof raw !== "object" || Array.isArray(raw)) throw bad(`${where}: expected an object, found ${JSON.stringify(raw)}`);
+      if (raw === null || typeof raw !== "object" || Array.isArray(raw)) throw bad(`${where}: expected an object, found ${describe(raw)}`);
       const L = raw as LayerDesc;
       const type = L.type;
       if (type === "embedding") {
@@ -393,7 +393,7 @@ export function modelFromFile(file: SafeFile, engine: Engine): RnnModel {
         F = dim;
         return;
       }
-      if (i === 0 && !("features" in modelInput)) throw bad(`${where}: a model whose input is tokens must start with an embedding, found ${JSON.stringify(type)}`);
+      if (i === 0 && !("features" in modelInput)) throw bad(`${where}: a model whose input is tokens must start with an embedding, found ${describe(type)}`);
       if (type === "lstm" || type === "gru" || type === "rnn") {
         if (pooled) throw bad(`${where}: a recurrent layer cannot follow a pool (there are no steps left)`);
         const r = recurrent(L, where, type, F, tensor, engine);
@@ -433,13 +433,13 @@ export function modelFromFile(file: SafeFile, engine: Engine): RnnModel {
         infos.push({ type, summary: nm, outputSize: F, parameters: 0 });
         return;
       }
-      throw bad(`${where}.type: expected "embedding", "lstm", "gru", "rnn", "dense", "pool", "softmax" or "activation", found ${JSON.stringify(type)}`);
+      throw bad(`${where}.type: expected "embedding", "lstm", "gru", "rnn", "dense", "pool", "softmax" or "activation", found ${describe(type)}`);
     });
     if (!sawRecurrent) throw bad("layers: expected at least one recurrent layer (lstm, gru or rnn)");
     let labels: string[] | null = null;
     if (a.labels !== undefined) {
       if (!Array.isArray(a.labels) || !a.labels.every(isStr) || a.labels.length !== F) {
-        throw bad(`labels: expected ${F} strings (one per output), found ${JSON.stringify(a.labels)}`);
+        throw bad(`labels: expected ${F} strings (one per output), found ${describe(a.labels)}`);
       }
       labels = a.labels as string[];
     }

@@ -49,6 +49,11 @@ export class TorchModule {
 
 const KEY = /^(.*)weight_ih_l(\d+)(_reverse)?$/;
 
+/** A prefix for messages: at most its last 60 characters. */
+function shown(prefix: string): string {
+  return prefix.length > 60 ? "…" + prefix.slice(-60) : prefix;
+}
+
 /** Finds the prefixes of the recurrent modules in a state dict. */
 export function recurrentPrefixes(names: Iterable<string>): string[] {
   const set = new Set<string>();
@@ -75,7 +80,7 @@ export function torchFromFile(file: SafeFile, options: LoadTorchOptions, engine:
     const found = recurrentPrefixes(names);
     if (found.length === 0) throw new RnnError("BAD_MODEL", "state dict: no recurrent module found (no tensor named like weight_ih_l0)");
     if (found.length > 1) {
-      throw new RnnError("BAD_ARGUMENT", `prefix: the state dict holds ${found.length} recurrent modules (${found.map((p) => JSON.stringify(p)).join(", ")}); pass { prefix } to pick one`);
+      throw new RnnError("BAD_ARGUMENT", `prefix: the state dict holds ${found.length} recurrent modules (${found.slice(0, 5).map((p) => JSON.stringify(shown(p))).join(", ")}${found.length > 5 ? ", …" : ""}); pass { prefix } to pick one`);
     }
     prefix = found[0];
   } else if (prefix !== "" && !prefix.endsWith(".") && file.entries.has(prefix + ".weight_ih_l0")) {
@@ -84,12 +89,12 @@ export function torchFromFile(file: SafeFile, options: LoadTorchOptions, engine:
   const entry = (name: string) => file.entries.get(prefix + name);
   const need = (name: string) => {
     const e = entry(name);
-    if (!e) throw new RnnError("BAD_MODEL", `state dict: ${prefix}${name} is missing`);
+    if (!e) throw new RnnError("BAD_MODEL", `state dict: ${shown(prefix!)}${name} is missing`);
     return e;
   };
   const ih0 = need("weight_ih_l0"), hh0 = need("weight_hh_l0");
   if (ih0.shape.length !== 2 || hh0.shape.length !== 2) {
-    throw new RnnError("BAD_MODEL", `state dict: ${prefix}weight_ih_l0 and weight_hh_l0 must be matrices, found [${ih0.shape.join(", ")}] and [${hh0.shape.join(", ")}]`);
+    throw new RnnError("BAD_MODEL", `state dict: ${shown(prefix)}weight_ih_l0 and weight_hh_l0 must be matrices, found [${ih0.shape.join(", ")}] and [${hh0.shape.join(", ")}]`);
   }
   const hr0 = entry("weight_hr_l0");
   const GH = ih0.shape[0], inputSize = ih0.shape[1];
@@ -98,6 +103,12 @@ export function torchFromFile(file: SafeFile, options: LoadTorchOptions, engine:
   const H = hr0 ? (hr0.shape.length === 2 ? hr0.shape[1] : -1) : K;
   if (!(H > 0) || GH % H !== 0 || hh0.shape[0] !== GH || (hr0 && hr0.shape[0] !== K)) {
     throw new RnnError("BAD_MODEL", `state dict: inconsistent shapes weight_ih_l0 [${ih0.shape.join(", ")}], weight_hh_l0 [${hh0.shape.join(", ")}]${hr0 ? `, weight_hr_l0 [${hr0.shape.join(", ")}]` : ""}`);
+  }
+  if (!(inputSize > 0) || !(K > 0)) {
+    throw new RnnError("BAD_MODEL", `state dict: weight_ih_l0 [${ih0.shape.join(", ")}] and weight_hh_l0 [${hh0.shape.join(", ")}] must have at least one column`);
+  }
+  if (hr0 && !(projSize > 0 && projSize < H)) {
+    throw new RnnError("BAD_MODEL", `state dict: weight_hr_l0 [${hr0.shape.join(", ")}] must project the hidden size ${H} to a smaller size of at least 1`);
   }
   const G = GH / H;
   const modeOfG: Record<number, TorchMode> = { 4: "LSTM", 3: "GRU", 1: "RNN_TANH" };
@@ -126,7 +137,7 @@ export function torchFromFile(file: SafeFile, options: LoadTorchOptions, engine:
       if (projSize) want.push([`weight_hr${sfx}`, [projSize, H]]);
       for (const [n, dims] of want) {
         const e = need(n);
-        if (e.shape.join() !== dims.join()) throw new RnnError("BAD_MODEL", `state dict: ${prefix}${n} should have shape [${dims.join(", ")}], found [${e.shape.join(", ")}]`);
+        if (e.shape.join() !== dims.join()) throw new RnnError("BAD_MODEL", `state dict: ${shown(prefix)}${n} should have shape [${dims.join(", ")}], found [${e.shape.join(", ")}]`);
         sd[n] = readFloat(file, e);
       }
     }

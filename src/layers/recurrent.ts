@@ -122,6 +122,17 @@ export abstract class RecurrentLayer {
     const D = this.bidirectional ? 2 : 1;
     const acts = this.parseActs(o.activations, D, extra.defaultF);
     const K = this.projSize || this.hiddenSize;
+    // the parameter count in closed form, checked before anything is built or allocated
+    {
+      const G = gatesOf(cell), H = this.hiddenSize, L = this.numLayers, P = this.projSize;
+      const perDir = G * H * K + 2 * G * H + P * H + 3 * H;
+      const total = D * (G * H * this.inputSize + (L - 1) * G * H * D * K + L * perDir);
+      const limit = (o.engine ?? currentDefault())?.maxElements ?? 2 ** 28;
+      if (!(total <= limit)) {
+        throw new RnnError("LIMIT_EXCEEDED",
+          `inputSize ${this.inputSize}, hiddenSize ${H}, numLayers ${L}${P ? `, projSize ${P}` : ""}: ${total} parameters, more than the engine's limit of ${limit} elements`);
+      }
+    }
     this.peepholes = !!extra.peepholes;
     this.specs = [];
     this.weights = [];
