@@ -22,6 +22,7 @@ export interface SafeFile {
 }
 
 const MAX_HEADER = 100 * 1024 * 1024;
+const LITTLE_ENDIAN = /* @__PURE__ */ (() => new Uint8Array(new Uint16Array([1]).buffer)[0] === 1)();
 
 /** A tensor name for messages: quoted, at most 80 characters. */
 function nameOf(name: string): string {
@@ -122,7 +123,10 @@ export function readFloat(f: SafeFile, e: SafeEntry): Float32Array {
   const dv = new DataView(f.bytes.buffer, f.bytes.byteOffset + e.begin, e.end - e.begin);
   const out = new Float32Array(n);
   switch (e.dtype) {
-    case "F32": for (let i = 0; i < n; i++) out[i] = dv.getFloat32(i * 4, true); break;
+    case "F32":
+      if (LITTLE_ENDIAN) out.set(new Float32Array(f.bytes.slice(e.begin, e.end).buffer)); // one aligned copy
+      else for (let i = 0; i < n; i++) out[i] = dv.getFloat32(i * 4, true);
+      break;
     case "F64": for (let i = 0; i < n; i++) out[i] = dv.getFloat64(i * 8, true); break;
     case "F16": for (let i = 0; i < n; i++) out[i] = f16ToNumber(dv.getUint16(i * 2, true)); break;
     case "BF16": {
