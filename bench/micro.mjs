@@ -11,10 +11,13 @@
 //   *_relaxed    the same with f32x4.relaxed_madd (where the runtime has relaxed SIMD).
 //   read_*       Σ of v128 loads over a buffer of the given size, repeated, in three loop shapes:
 //                the read bandwidth of L1, L2, L3 and memory.
+//   gemv         the batch-1 recurrent step's inner loop exactly as assembly/gemm.ts panel1 (G = 4) writes it: per k
+//                one broadcast of h[k], 8 v128 weight loads, 8 multiply-adds into 8 accumulators, streaming a buffer of
+//                the given size: the ceiling of that loop shape, to which the rnn_seq B = 1 rows are compared.
 // Kernels (the built dist/ engine, called directly):
 //   f32_gemm     the input projection of lstm-m / lstm-batch / lstm-l: [T·B, I] × [I, 4·H].
-//   rnn_seq      the recurrent part alone (the projection given): 100 steps of lstm-s / lstm-m / lstm-l at B = 1 and
-//                lstm-batch at B = 32; reported per step with the bytes of R it streams, the GB/s that makes and the
+//   rnn_seq      the recurrent part alone (the projection given): 100 steps of lstm-s / lstm-m / lstm-l / gru-m
+//                (linear_before_reset) at B = 1 and lstm-batch at B = 32; reported per step with the bytes of R it streams, the GB/s that makes and the
 //                fraction of the read bandwidth measured at R's size.
 import binaryen from "binaryen";
 import { commandLine, fmt, loadAverage, machineLine, now, runtimeName, table, writeRegion } from "./common.mjs";
@@ -107,8 +110,27 @@ const readWat = ["add", "or", "tree"].map((op) => {
     ${lanes})`;
 }).join("\n");
 
+// gemv(w, x, K, reps): K iterations of panel1's G = 4 loop over w (128 bytes per k) and x (4 bytes per k), reps times.
+const gemvWat = (relaxed) => {
+  const body = [`(local.set $h (v128.load32_splat (local.get $q)))`];
+  for (let j = 0; j < 8; j++) body.push(`(local.set $a${j} ${madd(relaxed, `(v128.load offset=${j * 16} (local.get $p))`, "(local.get $h)", `(local.get $a${j})`)})`);
+  return `
+  (func (export "gemv${relaxed ? "_relaxed" : ""}") (param $w i32) (param $x i32) (param $K i32) (param $reps i32) (result f32)
+    ${Array.from({ length: 8 }, (_, i) => `(local $a${i} v128)`).join(" ")} (local $h v128) (local $s v128) (local $p i32) (local $q i32) (local $k i32)
+    (loop $R
+      (local.set $p (local.get $w)) (local.set $q (local.get $x)) (local.set $k (i32.const 0))
+      (loop $L
+        ${body.join("\n")}
+        (local.set $p (i32.add (local.get $p) (i32.const 128)))
+        (local.set $q (i32.add (local.get $q) (i32.const 4)))
+        (br_if $L (i32.lt_u (local.tee $k (i32.add (local.get $k) (i32.const 1))) (local.get $K))))
+      (br_if $R (local.tee $reps (i32.sub (local.get $reps) (i32.const 1)))))
+    ${sumAcc(8)}
+    ${lanes})`;
+};
+
 function assemble(relaxed) {
-  const text = `(module (memory (export "memory") 2048) ${watOf(false)} ${relaxed ? watOf(true) : ""} ${readWat})`;
+  const text = `(module (memory (export "memory") 2048) ${watOf(false)} ${relaxed ? watOf(true) : ""} ${readWat} ${gemvWat(false)} ${relaxed ? gemvWat(true) : ""})`;
   const mod = binaryen.parseText(text);
   mod.setFeatures(binaryen.Features.SIMD128 | (relaxed ? binaryen.Features.RelaxedSIMD : 0));
   if (!mod.validate()) throw new Error("micro: the WebAssembly text does not validate");
@@ -164,6 +186,18 @@ async function ceilings() {
     r.gbs = Math.max(r.add, r.or, r.tree);
     out.read.push(r);
   }
+  // the batch-1 GEMV loop (panel1's shape) by buffer size, GB/s of weights streamed
+  out.gemv = [];
+  for (const kib of [32, 256, 768, 1024, 4096]) {
+    const bytes = kib * 1024, K = bytes / 128;
+    const reps = Math.max(2, Math.round((128 * 1024 * 1024) / bytes));
+    const r = { kib };
+    for (const sfx of relaxed ? ["", "_relaxed"] : [""]) {
+      k[`gemv${sfx}`](W, 100 << 20, K, 2);
+      r[`gbs${sfx}`] = (bytes * reps) / best(() => k[`gemv${sfx}`](W, 100 << 20, K, reps), 5) / 1e9;
+    }
+    out.gemv.push(r);
+  }
   return out;
 }
 
@@ -206,27 +240,28 @@ async function kernels(build) {
     res.gemm.push({ name, M, K, N, gflops: (2 * M * K * N) / t / 1e9, us: t * 1e6 });
     for (const p of [x, w, b, o]) engine.free(p);
   }
-  for (const [name, B, H] of [["lstm-s", 1, 64], ["lstm-m", 1, 256], ["lstm-l", 1, 512], ["lstm-batch", 32, 256]]) {
-    const G = 4, Hp = H, Kp = H, T = 100, N = G * Hp;
+  for (const [name, cell, B, H] of [["lstm-s", 1, 1, 64], ["lstm-m", 1, 1, 256], ["gru-m", 2, 1, 256], ["lstm-l", 1, 1, 512], ["lstm-batch", 1, 32, 256]]) {
+    const G = cell === 1 ? 4 : 3, Hp = H, Kp = H, T = 100, N = G * Hp;
     const f = () => engine.f32();
     const r = engine.alloc(Hp * Kp * G * 4, "R"), xp = engine.alloc(T * B * N * 4, "xp");
     const h = engine.alloc(B * Kp * 4, "h"), h2 = engine.alloc(B * Kp * 4, "h2"), c = engine.alloc(B * Hp * 4, "c");
+    const rbh = engine.alloc(Hp * 4, "rbh");
     const y = engine.alloc(T * B * H * 4, "y");
     const scratch = engine.alloc(k.rnn_seq_scratch_bytes(B, Hp, Kp), "scratch"), d = engine.alloc(D.COUNT * 4, "desc");
     fillRandom(f(), r, Hp * Kp * G, 1 / Math.sqrt(H), 3); fillRandom(f(), xp, T * B * N, 0.5, 4);
     const i32 = engine.i32(), f32 = engine.f32(), o = d >> 2;
-    const set = { CELL: 1, T, B, H, HP: Hp, K: H, KP: Kp, P: 0, REV: 0, XP: xp, XPT: B * N, XPB: N, R: r, R2: 0, RBH: 0,
-      PEEP: 0, WP: 0, LENS: 0, MASK: 0, MASKOUT: 0, Y: y, YT: B * H, YB: H, H0: h, H1: h2, C: c, SCRATCH: scratch, IF: 0, LBR: 0 };
+    const set = { CELL: cell, T, B, H, HP: Hp, K: H, KP: Kp, P: 0, REV: 0, XP: xp, XPT: B * N, XPB: N, R: r, R2: 0, RBH: rbh,
+      PEEP: 0, WP: 0, LENS: 0, MASK: 0, MASKOUT: 0, Y: y, YT: B * H, YB: H, H0: h, H1: h2, C: cell === 1 ? c : 0, SCRATCH: scratch, IF: 0, LBR: 1 };
     for (const [key, v] of Object.entries(set)) i32[o + D[key]] = v;
     f32[o + D.CLIP] = Infinity;
-    // activations: sigmoid, tanh, tanh
+    // activations: sigmoid, tanh, tanh (GRU: sigmoid, tanh)
     i32[o + D.ACT] = 0; i32[o + D.ACT + 3] = 1; i32[o + D.ACT + 6] = 1;
     k.rnn_seq(d);
     const reps = Math.max(3, Math.round(1e8 / (2 * G * H * H * B * T)));
     const t = best(() => { for (let q = 0; q < reps; q++) k.rnn_seq(d); }) / reps / T;
     const bytes = Hp * Kp * G * 4;
-    res.seq.push({ name, B, H, us: t * 1e6, gflops: (2 * G * H * H * B) / t / 1e9, bytes, gbs: bytes / t / 1e9 });
-    for (const p of [r, xp, h, h2, c, y, scratch, d]) engine.free(p);
+    res.seq.push({ name, cell, B, H, us: t * 1e6, gflops: (2 * G * H * H * B) / t / 1e9, bytes, gbs: bytes / t / 1e9 });
+    for (const p of [r, xp, h, h2, c, rbh, y, scratch, d]) engine.free(p);
   }
   return res;
 }
@@ -240,6 +275,7 @@ console.log(`${runtimeName()} · ${machineLine()} · load ${loadAverage()}`);
 console.log(`f32x4 mul+add: registers ${fmt(ceil.madd_reg)} GFLOP/s, with loads ${fmt(ceil.madd_load)} GFLOP/s`);
 if (ceil.relaxed) console.log(`f32x4.relaxed_madd: registers ${fmt(ceil.madd_reg_relaxed)} GFLOP/s, with loads ${fmt(ceil.madd_load_relaxed)} GFLOP/s`);
 console.log(`tiles: ${Object.entries(ceil.tiles).map(([t, g]) => `${t} ${fmt(g)}`).join(", ")} GFLOP/s`);
+console.log(`gemv loop (panel1 shape): ${ceil.gemv.map((r) => `${r.kib} KiB ${fmt(r.gbs)}${ceil.relaxed ? ` / relaxed ${fmt(r.gbs_relaxed)}` : ""} GB/s`).join(", ")}`);
 console.log(`read (add / or / tree): ${ceil.read.map((r) => `${r.kib} KiB ${fmt(r.add)} / ${fmt(r.or)} / ${fmt(r.tree)} GB/s`).join(", ")}`);
 
 const builds = ["simd", ...(ceil.relaxed ? ["relaxed-simd"] : [])];
@@ -254,9 +290,11 @@ for (const r of kr) {
   }
   for (const s of r.seq) {
     const bw = bwAt(ceil.read, s.bytes);
+    const gv = s.B === 1 ? bwAt(ceil.gemv.map((g) => ({ kib: g.kib, gbs: r.build === "relaxed-simd" ? g.gbs_relaxed : g.gbs })), s.bytes) : NaN;
     console.log(`${r.build} rnn_seq ${s.name} B=${s.B} H=${s.H}: ${fmt(s.us)} µs/step, ${fmt(s.gflops)} GFLOP/s (${(100 * s.gflops / pk).toFixed(0)}% of peak), R ${(s.bytes / 1048576).toFixed(2)} MiB/step → ${fmt(s.gbs)} GB/s (${(100 * s.gbs / bw).toFixed(0)}% of ${fmt(bw)} GB/s read at that size)`);
     seqRows.push([r.build, `${s.name}: B=${s.B} H=${s.H}`, `${fmt(s.us)} µs`, fmt(s.gflops), `${(100 * s.gflops / pk).toFixed(0)}%`,
-      `${(s.bytes / 1048576).toFixed(3)} MiB`, fmt(s.gbs), `${(100 * s.gbs / bw).toFixed(0)}% of ${fmt(bw)}`]);
+      `${(s.bytes / 1048576).toFixed(3)} MiB`, fmt(s.gbs), `${(100 * s.gbs / bw).toFixed(0)}% of ${fmt(bw)}`,
+      Number.isNaN(gv) ? "—" : `${(100 * s.gbs / gv).toFixed(0)}% of ${fmt(gv)}`]);
   }
 }
 
@@ -268,10 +306,11 @@ if (WRITE) {
     `- Date: ${new Date().toISOString()}; command: \`${commandLine()}\`; machine: ${machineLine()}; load average ${loadAverage()}`,
     `- Ceilings (best of ${REPS}; hand-written WebAssembly loops in bench/micro.mjs): f32x4 mul+add ${fmt(ceil.madd_reg)} GFLOP/s in registers, ${fmt(ceil.madd_load)} GFLOP/s with the GEMM's loads${ceil.relaxed ? `; f32x4.relaxed_madd ${fmt(ceil.madd_reg_relaxed)} / ${fmt(ceil.madd_load_relaxed)} GFLOP/s` : ""}. Peak used below: the larger of each pair (${fmt(peak)}${ceil.relaxed ? ` SIMD, ${fmt(peakRelaxed)} relaxed` : ""}).`,
     `- Read bandwidth (v128 loads; the best of three loop shapes, see bench/micro.mjs): ${ceil.read.map((r) => `${r.kib >= 1024 ? r.kib / 1024 + " MiB" : r.kib + " KiB"} ${fmt(r.gbs)} GB/s`).join(", ")}.`,
+    `- The batch-1 GEMV loop alone (panel1's shape: 1 broadcast + 8 weight loads + 8 multiply-adds per k), weights streamed: ${ceil.gemv.map((r) => `${r.kib >= 1024 ? r.kib / 1024 + " MiB" : r.kib + " KiB"} ${fmt(r.gbs)}${ceil.relaxed ? ` (relaxed ${fmt(r.gbs_relaxed)})` : ""} GB/s`).join(", ")}.`,
     "",
     table(["build", "f32_gemm (input projection)", "time", "GFLOP/s", "of peak"], gemmRows),
     "",
-    table(["build", "rnn_seq, recurrent part per step", "time/step", "GFLOP/s", "of peak", "R per step", "GB/s", "of read bandwidth at R's size (GB/s)"], seqRows),
+    table(["build", "rnn_seq, recurrent part per step", "time/step", "GFLOP/s", "of peak", "R per step", "GB/s", "of read bandwidth at R's size (GB/s)", "of the gemv loop at R's size (GB/s)"], seqRows),
   ].join("\n"));
   console.log(`wrote bench/RESULTS.md (region micro-${tag})`);
 }

@@ -93,8 +93,11 @@ describe("errors", () => {
     const engine = await Engine.create({ build: "simd", limits: { maxElements: 1000 } });
     const l = new LSTM({ inputSize: 2, hiddenSize: 3, engine });
     expect(err(() => l.forward({ data: new Float32Array(2002), dims: [1001, 1, 2] })).code).toBe("LIMIT_EXCEEDED");
-    const big = new LSTM({ inputSize: 100, hiddenSize: 100, engine });
-    expect(err(() => big.forward({ data: new Float32Array(100), dims: [1, 1, 100] })).code).toBe("LIMIT_EXCEEDED");
+    // a layer whose parameters alone exceed the limit is refused when it is made, before anything is allocated
+    const e = err(() => new LSTM({ inputSize: 100, hiddenSize: 100, engine }));
+    expect(e.code).toBe("LIMIT_EXCEEDED");
+    expect(e.message).toMatch(/inputSize 100, hiddenSize 100, numLayers 1: \d+ parameters, more than the engine's limit of 1000/);
+    expect(err(() => new GRU({ inputSize: 2, hiddenSize: 2 ** 31, numLayers: 2 ** 31, engine })).code).toBe("LIMIT_EXCEEDED");
     const small = await Engine.create({ build: "simd", limits: { maxBytes: 1 << 20 } });
     const l2 = new LSTM({ inputSize: 256, hiddenSize: 256, engine: small });
     expect(err(() => l2.forward({ data: new Float32Array(256), dims: [1, 1, 256] })).code).toBe("LIMIT_EXCEEDED");
