@@ -3,6 +3,11 @@
 import type { Tensor } from "../api.js";
 import { RnnError, describe } from "../errors.js";
 
+/** Dims for messages: at most 8 shown. */
+export function dimsText(dims: readonly unknown[]): string {
+  return dims.length <= 8 ? `[${dims.join(", ")}]` : `[${dims.slice(0, 8).join(", ")}, … (${dims.length} dims)]`;
+}
+
 export function product(dims: readonly number[]): number {
   let n = 1;
   for (const d of dims) n *= d;
@@ -23,14 +28,14 @@ export function checkTensor(t: unknown, name: string): asserts t is Tensor {
   }
   const { data, dims } = t as Tensor;
   if (!Array.isArray(dims) || dims.some((d) => !Number.isInteger(d) || d < 0)) {
-    throw new RnnError("SHAPE_MISMATCH", `${name}: dims must be an array of non-negative integers, found ${describe(dims)}${Array.isArray(dims) ? " [" + dims.join(", ") + "]" : ""}`);
+    throw new RnnError("SHAPE_MISMATCH", `${name}: dims must be an array of non-negative integers, found ${Array.isArray(dims) ? dimsText(dims) : describe(dims)}`);
   }
   if (!(data instanceof Float32Array || data instanceof Int32Array || data instanceof BigInt64Array)) {
     throw new RnnError("SHAPE_MISMATCH", `${name}: data must be a Float32Array, Int32Array or BigInt64Array, found ${describe(data)}`);
   }
   const n = product(dims);
   if (n !== data.length) {
-    throw new RnnError("SHAPE_MISMATCH", `${name}: dims [${dims.join(", ")}] hold ${n} elements but data has ${data.length}`);
+    throw new RnnError("SHAPE_MISMATCH", `${name}: dims ${dimsText(dims)} hold ${n} elements but data has ${data.length}`);
   }
 }
 
@@ -39,7 +44,7 @@ export function checkDims(t: Tensor, name: string, expected: (number | null)[], 
   const ok = t.dims.length === expected.length && expected.every((e, i) => e === null || e === t.dims[i]);
   if (!ok) {
     throw new RnnError("SHAPE_MISMATCH",
-      `${name}: expected dims [${expected.map((e) => (e === null ? "*" : e)).join(", ")}]${what ? " (" + what + ")" : ""}, found [${t.dims.join(", ")}]`);
+      `${name}: expected dims ${dimsText(expected.map((e) => (e === null ? "*" : e)))}${what ? " (" + what + ")" : ""}, found ${dimsText(t.dims)}`);
   }
 }
 

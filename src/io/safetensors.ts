@@ -124,7 +124,7 @@ export function readFloat(f: SafeFile, e: SafeEntry): Float32Array {
   const out = new Float32Array(n);
   switch (e.dtype) {
     case "F32":
-      if (LITTLE_ENDIAN) out.set(new Float32Array(f.bytes.slice(e.begin, e.end).buffer)); // one aligned copy
+      if (LITTLE_ENDIAN) new Uint8Array(out.buffer).set(f.bytes.subarray(e.begin, e.end)); // one copy of the bytes
       else for (let i = 0; i < n; i++) out[i] = dv.getFloat32(i * 4, true);
       break;
     case "F64": for (let i = 0; i < n; i++) out[i] = dv.getFloat64(i * 8, true); break;

@@ -34,7 +34,10 @@ export class Rand {
 
 /** Mixes a run seed and an input index into the seed of that input's random source. */
 export function inputSeed(runSeed: number, index: number): number {
-  let h = (runSeed ^ 0x9e3779b9) >>> 0;
+  // hash the run seed on its own first, so that nearby seeds give unrelated input streams (a plain xor with the
+  // index would make seeds 0..N a permutation of the same inputs)
+  let h = Math.imul((runSeed ^ 0x9e3779b9) >>> 0, 0xcc9e2d51) >>> 0;
+  h = Math.imul(h ^ (h >>> 15), 0x1b873593) >>> 0;
   h = Math.imul(h ^ index, 0x85ebca6b) >>> 0;
   h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35) >>> 0;
   return (h ^ (h >>> 16)) >>> 0;

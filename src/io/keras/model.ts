@@ -20,7 +20,7 @@ import {
   reverseTime, splitHalves, transpose2d,
 } from "../../ops/keras-seq.js";
 import type { KerasLayerInfo, KerasModel, KerasSemantics } from "./index.js";
-import { type Json, type JsonMap, type KerasWeight, isMap, readModelJson, readWeights } from "./parse.js";
+import { type Json, type JsonMap, type KerasWeight, isMap, listText, readModelJson, readWeights } from "./parse.js";
 
 /** A value between layers: batch-major data and an optional mask [B, T] (1 = valid). */
 interface Value {
@@ -59,11 +59,11 @@ class Cfg {
   constructor(readonly layer: string, readonly cls: string, readonly c: JsonMap, handled: string[]) {
     for (const k of Object.keys(c)) {
       if (!handled.includes(k) && !ignoredKey(k)) {
-        throw new RnnError("UNSUPPORTED_OP", `layer ${JSON.stringify(layer)} (${cls}): option ${JSON.stringify(k)} is not supported`);
+        throw new RnnError("UNSUPPORTED_OP", `layer ${describe(layer)} (${cls}): option ${describe(k)} is not supported`);
       }
     }
   }
-  private where(k: string) { return `layer ${JSON.stringify(this.layer)} (${this.cls}) option ${k}`; }
+  private where(k: string) { return `layer ${describe(this.layer)} (${this.cls}) option ${k}`; }
   bool(k: string, def: boolean): boolean {
     const v = this.c[k];
     if (v === undefined || v === null) return def;
@@ -92,7 +92,7 @@ class Cfg {
   only(k: string, want: Json): void {
     const v = this.c[k];
     if (v !== undefined && v !== null && v !== want) {
-      throw new RnnError("UNSUPPORTED_OP", `${this.where(k)}: only ${JSON.stringify(want)} is supported, found ${describe(v)}`);
+      throw new RnnError("UNSUPPORTED_OP", `${this.where(k)}: only ${describe(want)} is supported, found ${describe(v)}`);
     }
   }
   /** An activation name (string, or Keras 3's { class_name, config } form). */
@@ -126,7 +126,7 @@ function kerasActivation(name: string, ctx: Ctx, where: string): KAct {
     case "softmax": return { kind: "softmax" };
     case "relu6": return { kind: "relu6" };
   }
-  throw new RnnError("UNSUPPORTED_OP", `${where}: activation ${JSON.stringify(name)} is not supported (tanh, sigmoid, hard_sigmoid, relu, linear, elu, selu, softplus, softsign, swish, softmax, relu6)`);
+  throw new RnnError("UNSUPPORTED_OP", `${where}: activation ${describe(name)} is not supported (tanh, sigmoid, hard_sigmoid, relu, linear, elu, selu, softplus, softsign, swish, softmax, relu6)`);
 }
 
 /** A recurrent gate activation as a kernel code (linear = Affine 1·x + 0). */
@@ -134,7 +134,7 @@ function gateActivation(name: string, ctx: Ctx, where: string): ActSpec {
   const a = kerasActivation(name, ctx, where);
   if (a.kind === "act") return a.spec;
   if (a.kind === "linear") return act("Affine", 1, 0);
-  throw new RnnError("UNSUPPORTED_OP", `${where}: activation ${JSON.stringify(name)} cannot run inside a recurrent cell`);
+  throw new RnnError("UNSUPPORTED_OP", `${where}: activation ${describe(name)} cannot run inside a recurrent cell`);
 }
 
 function applyActivation(ctx: Ctx, a: KAct, x: Float32Array, lastDim: number): Float32Array {
@@ -160,13 +160,13 @@ function layerWeights(ctx: Ctx, name: string): { path: string[]; w: KerasWeight 
 function pick(list: { path: string[]; w: KerasWeight }[], layer: string, leaf: string, shape: number[] | null, required: boolean, scope = ""): KerasWeight | null {
   const found = list.filter((e) => e.path[e.path.length - 1] === leaf);
   if (found.length === 0) {
-    if (required) throw new RnnError("BAD_MODEL", `weights: layer ${JSON.stringify(layer)}${scope ? " " + scope : ""} has no weight named …/${leaf}`);
+    if (required) throw new RnnError("BAD_MODEL", `weights: layer ${describe(layer)}${scope ? " " + scope : ""} has no weight named …/${leaf}`);
     return null;
   }
-  if (found.length > 1) throw new RnnError("BAD_MODEL", `weights: layer ${JSON.stringify(layer)}${scope ? " " + scope : ""} has ${found.length} weights named …/${leaf} (${found.map((e) => e.w.name).join(", ")})`);
+  if (found.length > 1) throw new RnnError("BAD_MODEL", `weights: layer ${describe(layer)}${scope ? " " + scope : ""} has ${found.length} weights named …/${leaf} (${listText(found.map((e) => describe(e.w.name)), 4)})`);
   const w = found[0].w;
   if (shape && (w.shape.length !== shape.length || shape.some((d, i) => d >= 0 && d !== w.shape[i]))) {
-    throw new RnnError("BAD_MODEL", `weights: ${w.name} should have shape [${shape.map((d) => (d < 0 ? "*" : d)).join(", ")}], found [${w.shape.join(", ")}]`);
+    throw new RnnError("BAD_MODEL", `weights: ${describe(w.name)} should have shape ${listText(shape.map((d) => (d < 0 ? "*" : d)))}, found ${listText(w.shape)}`);
   }
   return w;
 }
@@ -181,7 +181,7 @@ function floatData(v: Value, layer: string): Float32Array {
 function needRank(v: Value, layer: string, cls: string, rank: number | [number, number], what: string): void {
   const [lo, hi] = typeof rank === "number" ? [rank, rank] : rank;
   if (v.dims.length < lo || v.dims.length > hi) {
-    throw new RnnError("SHAPE_MISMATCH", `layer ${JSON.stringify(layer)} (${cls}): expected input ${what}, found dims [${v.dims.join(", ")}]`);
+    throw new RnnError("SHAPE_MISMATCH", `layer ${describe(layer)} (${cls}): expected input ${what}, found dims ${listText(v.dims)}`);
   }
 }
 
@@ -192,7 +192,7 @@ function identityLayer(info: KerasLayerInfo): Layer {
 function denseLayer(ctx: Ctx, name: string, cls: string, cfg: Cfg, scope: string): Layer {
   const units = cfg.int("units");
   const useBias = cfg.bool("use_bias", true);
-  const a = kerasActivation(cfg.activation("activation", "linear"), ctx, `layer ${JSON.stringify(name)} (${cls}) option activation`);
+  const a = kerasActivation(cfg.activation("activation", "linear"), ctx, `layer ${describe(name)} (${cls}) option activation`);
   const ws = layerWeights(ctx, name);
   const kernel = pick(ws, name, "kernel", [-1, units], true, scope)!;
   const bias = useBias ? pick(ws, name, "bias", [units], true, scope) : null;
@@ -203,7 +203,7 @@ function denseLayer(ctx: Ctx, name: string, cls: string, cfg: Cfg, scope: string
     info: { name, className: cls, units, activation: cfg.activation("activation", "linear") },
     apply(x) {
       if (x.dims.length < 2 || x.dims[x.dims.length - 1] !== I) {
-        throw new RnnError("SHAPE_MISMATCH", `layer ${JSON.stringify(name)} (${cls}): expected input [..., ${I}], found dims [${x.dims.join(", ")}]`);
+        throw new RnnError("SHAPE_MISMATCH", `layer ${describe(name)} (${cls}): expected input [..., ${I}], found dims ${listText(x.dims)}`);
       }
       const rows = x.data.length / I;
       const y = applyActivation(ctx, a, dense.run(floatData(x, name), rows), units);
@@ -229,10 +229,10 @@ function recurrentDir(ctx: Ctx, layer: string, cls: string, c: JsonMap, scopeFil
   const cell = CELL_OF[cls];
   const cfg = new Cfg(layer, cls, c, RECURRENT_KEYS);
   const H = cfg.int("units");
-  if (H < 1) throw new RnnError("BAD_MODEL", `layer ${JSON.stringify(layer)} (${cls}) option units: expected a positive integer, found ${H}`);
+  if (H < 1) throw new RnnError("BAD_MODEL", `layer ${describe(layer)} (${cls}) option units: expected a positive integer, found ${H}`);
   cfg.only("stateful", false);
   cfg.only("time_major", false);
-  const where = (k: string) => `layer ${JSON.stringify(layer)} (${cls}) option ${k}`;
+  const where = (k: string) => `layer ${describe(layer)} (${cls}) option ${k}`;
   const actName = cfg.activation("activation", "tanh");
   const recName = cfg.activation("recurrent_activation", ctx.semantics === "tfjs" ? "hard_sigmoid" : "sigmoid");
   const f = gateActivation(actName, ctx, where("activation"));
@@ -279,14 +279,14 @@ function recurrentLayer(ctx: Ctx, name: string, cls: string, c: JsonMap): Layer 
     cell: d.cell, inputSize: d.I, hiddenSize: d.H, projSize: 0, directions: 1, acts: [d.acts], clip: Infinity,
     inputForget: false, linearBeforeReset: d.resetAfter,
   };
-  const stack = new RecurrentStack(ctx.engine, [spec], [[d.weights]], true, `Keras layer ${JSON.stringify(name)}`);
+  const stack = new RecurrentStack(ctx.engine, [spec], [[d.weights]], true, `Keras layer ${describe(name)}`);
   ctx.owned.push(stack);
   return {
     info: { name, className: cls, units: d.H, returnSequences, goBackwards: d.goBackwards, ...(d.cell === "gru" ? { resetAfter: d.resetAfter } : {}) },
     apply(v) {
       needRank(v, name, cls, 3, `[batch, time, ${d.I}]`);
       const [B, T, I] = v.dims;
-      if (I !== d.I) throw new RnnError("SHAPE_MISMATCH", `layer ${JSON.stringify(name)} (${cls}): expected input [batch, time, ${d.I}], found dims [${v.dims.join(", ")}]`);
+      if (I !== d.I) throw new RnnError("SHAPE_MISMATCH", `layer ${describe(name)} (${cls}): expected input [batch, time, ${d.I}], found dims ${listText(v.dims)}`);
       let x = floatData(v, name), mask = v.mask;
       // go_backwards: Keras runs over the reversed sequence and returns outputs in that processed order
       if (d.goBackwards) { x = reverseTime(x, B, T, I); if (mask) mask = reverseMask(mask, B, T); }
@@ -307,19 +307,19 @@ function recurrentLayer(ctx: Ctx, name: string, cls: string, c: JsonMap): Layer 
 function bidirectionalLayer(ctx: Ctx, name: string, cfg: Cfg, c: JsonMap): Layer {
   const inner = c.layer;
   if (!isMap(inner) || typeof inner.class_name !== "string" || !isMap(inner.config)) {
-    throw new RnnError("BAD_MODEL", `layer ${JSON.stringify(name)} (Bidirectional) option layer: expected { class_name, config }, found ${describe(inner)}`);
+    throw new RnnError("BAD_MODEL", `layer ${describe(name)} (Bidirectional) option layer: expected { class_name, config }, found ${describe(inner)}`);
   }
   const cls = inner.class_name;
-  if (!CELL_OF[cls]) throw new RnnError("UNSUPPORTED_OP", `layer ${JSON.stringify(name)} (Bidirectional): wrapped layer class ${JSON.stringify(cls)} is not supported (LSTM, GRU, SimpleRNN)`);
+  if (!CELL_OF[cls]) throw new RnnError("UNSUPPORTED_OP", `layer ${describe(name)} (Bidirectional): wrapped layer class ${describe(cls)} is not supported (LSTM, GRU, SimpleRNN)`);
   const mode = cfg.str("merge_mode", null);
   if (mode !== null && !["concat", "sum", "mul", "ave"].includes(mode)) {
-    throw new RnnError("UNSUPPORTED_OP", `layer ${JSON.stringify(name)} (Bidirectional) option merge_mode: ${JSON.stringify(mode)} is not supported (concat, sum, mul, ave, null)`);
+    throw new RnnError("UNSUPPORTED_OP", `layer ${describe(name)} (Bidirectional) option merge_mode: ${describe(mode)} is not supported (concat, sum, mul, ave, null)`);
   }
   let backCfg: JsonMap = inner.config;
   if (c.backward_layer !== undefined && c.backward_layer !== null) {
     const b = c.backward_layer;
     if (!isMap(b) || b.class_name !== cls || !isMap(b.config)) {
-      throw new RnnError("UNSUPPORTED_OP", `layer ${JSON.stringify(name)} (Bidirectional) option backward_layer: only a ${cls} like the forward layer is supported, found ${describe(isMap(b) ? b.class_name : b)}`);
+      throw new RnnError("UNSUPPORTED_OP", `layer ${describe(name)} (Bidirectional) option backward_layer: only a ${cls} like the forward layer is supported, found ${describe(isMap(b) ? b.class_name : b)}`);
     }
     backCfg = b.config;
   }
@@ -328,13 +328,13 @@ function bidirectionalLayer(ctx: Ctx, name: string, cfg: Cfg, c: JsonMap): Layer
   const fwd = recurrentDir(ctx, name, cls, inner.config, fwdScope, "(forward)");
   const bwd = recurrentDir(ctx, name, cls, backCfg, bwdScope, "(backward)");
   if (bwd.H !== fwd.H || bwd.I !== fwd.I || bwd.resetAfter !== fwd.resetAfter) {
-    throw new RnnError("BAD_MODEL", `layer ${JSON.stringify(name)} (Bidirectional): the backward layer's sizes differ from the forward layer's`);
+    throw new RnnError("BAD_MODEL", `layer ${describe(name)} (Bidirectional): the backward layer's sizes differ from the forward layer's`);
   }
   // the backward layer goes the other way from the forward one (Keras flips go_backwards; a given backward_layer
   // must already say so)
   const backwardGoesBack = backCfg === inner.config ? !fwd.goBackwards : bwd.goBackwards;
   if (backwardGoesBack === fwd.goBackwards) {
-    throw new RnnError("UNSUPPORTED_OP", `layer ${JSON.stringify(name)} (Bidirectional) option backward_layer: its go_backwards must be the opposite of the forward layer's`);
+    throw new RnnError("UNSUPPORTED_OP", `layer ${describe(name)} (Bidirectional) option backward_layer: its go_backwards must be the opposite of the forward layer's`);
   }
   const rs = fwd.cfg.bool("return_sequences", false);
   const returnState = fwd.cfg.bool("return_state", false);
@@ -346,7 +346,7 @@ function bidirectionalLayer(ctx: Ctx, name: string, cfg: Cfg, c: JsonMap): Layer
     cell: fwd.cell, inputSize: fwd.I, hiddenSize: fwd.H, projSize: 0, directions: 2, acts: [d0.acts, d1.acts], clip: Infinity,
     inputForget: false, linearBeforeReset: fwd.resetAfter,
   };
-  const stack = new RecurrentStack(ctx.engine, [spec], [[d0.weights, d1.weights]], true, `Keras layer ${JSON.stringify(name)}`);
+  const stack = new RecurrentStack(ctx.engine, [spec], [[d0.weights, d1.weights]], true, `Keras layer ${describe(name)}`);
   ctx.owned.push(stack);
   // Python Keras zeroes masked outputs of both directions when returning sequences (zero_output_for_mask)
   const zeroMasked = ctx.semantics === "keras" && rs;
@@ -356,7 +356,7 @@ function bidirectionalLayer(ctx: Ctx, name: string, cfg: Cfg, c: JsonMap): Layer
     apply(v) {
       needRank(v, name, "Bidirectional", 3, `[batch, time, ${fwd.I}]`);
       const [B, T, I] = v.dims;
-      if (I !== fwd.I) throw new RnnError("SHAPE_MISMATCH", `layer ${JSON.stringify(name)} (Bidirectional): expected input [batch, time, ${fwd.I}], found dims [${v.dims.join(", ")}]`);
+      if (I !== fwd.I) throw new RnnError("SHAPE_MISMATCH", `layer ${describe(name)} (Bidirectional): expected input [batch, time, ${fwd.I}], found dims ${listText(v.dims)}`);
       const r = stack.forward({ data: floatData(v, name), dims: [B, T, I] }, v.mask ? { mask: maskTimeMajor(v.mask, B, T), maskRepeat: !zeroMasked } : {});
       // y: the forward layer's output, yRev: the backward layer's (re-reversed to input order when sequences)
       let y: Float32Array, yRev: Float32Array, rows: number;
@@ -397,7 +397,8 @@ function embeddingLayer(ctx: Ctx, name: string, cfg: Cfg): Layer {
     info: { name, className: "Embedding", units: dim, maskZero },
     apply(v) {
       const ids = v.data;
-      const what = `layer ${JSON.stringify(name)} (Embedding) input`;
+      const what = `layer ${describe(name)} (Embedding) input`;
+      ctx.engine.checkElements(ids.length * dim, `layer ${describe(name)} (Embedding) output`);
       const y = embedding(table.data, vocab, dim, ids, what);
       let mask: Uint8Array | null = null;
       if (maskZero) {
@@ -424,7 +425,7 @@ function buildLayer(ctx: Ctx, cls: string, c: JsonMap, fallbackName: string): La
       const inner = c.layer;
       cfgOf(["layer"]);
       if (!isMap(inner) || typeof inner.class_name !== "string" || !isMap(inner.config)) {
-        throw new RnnError("BAD_MODEL", `layer ${JSON.stringify(name)} (TimeDistributed) option layer: expected { class_name, config }, found ${describe(inner)}`);
+        throw new RnnError("BAD_MODEL", `layer ${describe(name)} (TimeDistributed) option layer: expected { class_name, config }, found ${describe(inner)}`);
       }
       if (inner.class_name === "Dense") {
         const d = denseLayer(ctx, name, "TimeDistributed", new Cfg(name, "TimeDistributed(Dense)", inner.config, ["units", "activation", "use_bias", "lora_rank"]), "");
@@ -441,12 +442,12 @@ function buildLayer(ctx: Ctx, cls: string, c: JsonMap, fallbackName: string): La
         const l = buildLayer(ctx, inner.class_name, inner.config, name + "_inner");
         return { info: { ...info, wraps: inner.class_name }, apply: (v) => l.apply(v), dispose() {} };
       }
-      throw new RnnError("UNSUPPORTED_OP", `layer ${JSON.stringify(name)} (TimeDistributed): wrapped layer class ${JSON.stringify(inner.class_name)} is not supported (Dense, Dropout, Activation)`);
+      throw new RnnError("UNSUPPORTED_OP", `layer ${describe(name)} (TimeDistributed): wrapped layer class ${describe(inner.class_name)} is not supported (Dense, Dropout, Activation)`);
     }
     case "Activation": {
       const cfg = cfgOf(["activation"]);
       const nm = cfg.activation("activation", "linear");
-      const a = kerasActivation(nm, ctx, `layer ${JSON.stringify(name)} (Activation) option activation`);
+      const a = kerasActivation(nm, ctx, `layer ${describe(name)} (Activation) option activation`);
       return {
         info: { ...info, activation: nm },
         apply: (v) => [{ data: applyActivation(ctx, a, floatData(v, name), v.dims[v.dims.length - 1] ?? 1), dims: v.dims, mask: v.mask }],
@@ -501,7 +502,7 @@ function buildLayer(ctx: Ctx, cls: string, c: JsonMap, fallbackName: string): La
     case "LSTM": case "GRU": case "SimpleRNN": return recurrentLayer(ctx, name, cls, c);
     case "Bidirectional": return bidirectionalLayer(ctx, name, cfgOf(["layer", "merge_mode", "backward_layer"]), c);
   }
-  throw new RnnError("UNSUPPORTED_OP", `layer ${JSON.stringify(name)}: class ${JSON.stringify(cls)} is not supported`);
+  throw new RnnError("UNSUPPORTED_OP", `layer ${describe(name)}: class ${describe(cls)} is not supported`);
 }
 
 // ---------------------------------------------------------------------------------------------------- topology
@@ -522,8 +523,8 @@ function tensorRef(v: Json, where: string): [string, number, number] {
 function inboundOf(l: JsonMap, name: string): [string, number, number] | null {
   const nodes = l.inbound_nodes;
   if (nodes === undefined || nodes === null || (Array.isArray(nodes) && nodes.length === 0)) return null;
-  if (!Array.isArray(nodes)) throw new RnnError("BAD_MODEL", `layer ${JSON.stringify(name)}: inbound_nodes must be an array, found ${describe(nodes)}`);
-  if (nodes.length > 1) throw new RnnError("UNSUPPORTED_OP", `layer ${JSON.stringify(name)}: called ${nodes.length} times (shared layers are not supported)`);
+  if (!Array.isArray(nodes)) throw new RnnError("BAD_MODEL", `layer ${describe(name)}: inbound_nodes must be an array, found ${describe(nodes)}`);
+  if (nodes.length > 1) throw new RnnError("UNSUPPORTED_OP", `layer ${describe(name)}: called ${nodes.length} times (shared layers are not supported)`);
   const node = nodes[0];
   let args: Json[];
   let kwargs: Json | undefined;
@@ -535,15 +536,15 @@ function inboundOf(l: JsonMap, name: string): [string, number, number] | null {
     args = node;
     if (args.length === 1 && Array.isArray(args[0])) kwargs = args[0][3];
   } else {
-    throw new RnnError("BAD_MODEL", `layer ${JSON.stringify(name)}: inbound node must be an array or { args, kwargs }, found ${describe(node)}`);
+    throw new RnnError("BAD_MODEL", `layer ${describe(name)}: inbound node must be an array or { args, kwargs }, found ${describe(node)}`);
   }
-  if (args.length !== 1) throw new RnnError("UNSUPPORTED_OP", `layer ${JSON.stringify(name)}: takes ${args.length} inputs; only layers with one input are supported`);
+  if (args.length !== 1) throw new RnnError("UNSUPPORTED_OP", `layer ${describe(name)}: takes ${args.length} inputs; only layers with one input are supported`);
   if (isMap(kwargs)) {
     for (const k of Object.keys(kwargs)) {
-      if (k !== "training" && k !== "mask") throw new RnnError("UNSUPPORTED_OP", `layer ${JSON.stringify(name)}: call argument ${JSON.stringify(k)} is not supported`);
+      if (k !== "training" && k !== "mask") throw new RnnError("UNSUPPORTED_OP", `layer ${describe(name)}: call argument ${describe(k)} is not supported`);
     }
   }
-  return tensorRef(args[0], `layer ${JSON.stringify(name)} inbound node`);
+  return tensorRef(args[0], `layer ${describe(name)} inbound node`);
 }
 
 function shapeOf(c: JsonMap): (number | null)[] | null {
@@ -575,27 +576,34 @@ export function buildKerasModel(modelJson: unknown, weightBytes: Uint8Array | Ar
   } else {
     throw new RnnError(cls === undefined ? "BAD_MODEL" : "UNSUPPORTED_OP", `model.json: model class ${describe(cls)} is not supported (Sequential, Model, Functional)`);
   }
-  const nodes: Node[] = [];
-  let inputShape: (number | null)[] | null = null;
+  // Everything built from here on (RecurrentStack, Dense) holds engine memory: a failure anywhere before the model
+  // exists disposes it all.
   try {
-    layersJson.forEach((l, i) => {
-      if (!isMap(l) || typeof l.class_name !== "string" || !isMap(l.config)) {
-        throw new RnnError("BAD_MODEL", `model.json layers[${i}]: expected { class_name, config }, found ${describe(l)}`);
-      }
-      const lname = typeof l.name === "string" ? l.name : typeof l.config.name === "string" ? l.config.name : `layer_${i}`;
-      const c = l.config;
-      if (i === 0 || l.class_name === "InputLayer") {
-        const s = shapeOf(c);
-        if (s && (i === 0 || !inputShape)) inputShape = s;
-      }
-      if (c.name === undefined) c.name = lname;
-      const layer = buildLayer(ctx, l.class_name, c, lname);
-      nodes.push({ layer, input: cls === "Sequential" ? null : inboundOf(l, lname) });
-    });
+    return buildGraph(ctx, cls, cfg, layersJson);
   } catch (e) {
-    for (const o of ctx.owned) o.dispose();
+    for (const o of ctx.owned.splice(0)) o.dispose();
     throw e;
   }
+}
+
+/** The layers and their wiring; what it builds is in ctx.owned (the caller disposes it on failure). */
+function buildGraph(ctx: Ctx, cls: string, cfg: Json | undefined, layersJson: Json[]): KerasModel {
+  const nodes: Node[] = [];
+  let inputShape: (number | null)[] | null = null;
+  layersJson.forEach((l, i) => {
+    if (!isMap(l) || typeof l.class_name !== "string" || !isMap(l.config)) {
+      throw new RnnError("BAD_MODEL", `model.json layers[${i}]: expected { class_name, config }, found ${describe(l)}`);
+    }
+    const lname = typeof l.name === "string" ? l.name : typeof l.config.name === "string" ? l.config.name : `layer_${i}`;
+    const c = l.config;
+    if (i === 0 || l.class_name === "InputLayer") {
+      const s = shapeOf(c);
+      if (s && (i === 0 || !inputShape)) inputShape = s;
+    }
+    if (c.name === undefined) c.name = lname;
+    const layer = buildLayer(ctx, l.class_name, c, lname);
+    nodes.push({ layer, input: cls === "Sequential" ? null : inboundOf(l, lname) });
+  });
   let inputName: string | null = null;
   let output: [string, number, number] | null = null;
   if (cls !== "Sequential") {
@@ -608,11 +616,11 @@ export function buildKerasModel(modelJson: unknown, weightBytes: Uint8Array | Ar
     inputName = one(c.input_layers, "input_layers")[0];
     output = one(c.output_layers, "output_layers");
     const known = new Set(nodes.map((n) => n.layer.info.name));
-    if (!known.has(inputName)) throw new RnnError("BAD_MODEL", `model.json input_layers: layer ${JSON.stringify(inputName)} does not exist`);
-    if (!known.has(output[0])) throw new RnnError("BAD_MODEL", `model.json output_layers: layer ${JSON.stringify(output[0])} does not exist`);
+    if (!known.has(inputName)) throw new RnnError("BAD_MODEL", `model.json input_layers: layer ${describe(inputName)} does not exist`);
+    if (!known.has(output[0])) throw new RnnError("BAD_MODEL", `model.json output_layers: layer ${describe(output[0])} does not exist`);
     for (const n of nodes) {
-      if (n.input && !known.has(n.input[0])) throw new RnnError("BAD_MODEL", `layer ${JSON.stringify(n.layer.info.name)}: its input layer ${JSON.stringify(n.input[0])} does not exist`);
-      if (!n.input && n.layer.info.name !== inputName) throw new RnnError("UNSUPPORTED_OP", `layer ${JSON.stringify(n.layer.info.name)}: a second model input (only one is supported)`);
+      if (n.input && !known.has(n.input[0])) throw new RnnError("BAD_MODEL", `layer ${describe(n.layer.info.name)}: its input layer ${describe(n.input[0])} does not exist`);
+      if (!n.input && n.layer.info.name !== inputName) throw new RnnError("UNSUPPORTED_OP", `layer ${describe(n.layer.info.name)}: a second model input (only one is supported)`);
     }
   }
   return new KerasModelImpl(ctx, nodes, inputShape, inputName, output);
@@ -643,7 +651,7 @@ class KerasModelImpl implements KerasModel {
     this.ctx.engine.checkElements(x.data.length, "x");
     const s = this.inputShape;
     if (s && (x.dims.length !== s.length || s.some((d, i) => d !== null && d !== x.dims[i]))) {
-      throw new RnnError("SHAPE_MISMATCH", `x: expected dims [${s.map((d) => (d === null ? "*" : d)).join(", ")}], found [${x.dims.join(", ")}]`);
+      throw new RnnError("SHAPE_MISMATCH", `x: expected dims ${listText(s.map((d) => (d === null ? "*" : d)))}, found ${listText(x.dims)}`);
     }
     let data: Float32Array | Int32Array;
     if (this.inputDtype === "int32") {
@@ -675,17 +683,17 @@ class KerasModelImpl implements KerasModel {
             const outs = values.get(n.input[0]);
             if (!outs) continue;
             v = outs[n.input[2]];
-            if (!v) throw new RnnError("BAD_MODEL", `layer ${JSON.stringify(n.layer.info.name)}: reads output ${n.input[2]} of ${JSON.stringify(n.input[0])}, which has ${outs.length}`);
+            if (!v) throw new RnnError("BAD_MODEL", `layer ${describe(n.layer.info.name)}: reads output ${n.input[2]} of ${describe(n.input[0])}, which has ${outs.length}`);
           }
           values.set(n.layer.info.name, n.layer.apply(v));
           pending.delete(n);
           progressed = true;
         }
-        if (!progressed) throw new RnnError("BAD_MODEL", `model.json: layers ${[...pending].map((n) => JSON.stringify(n.layer.info.name)).join(", ")} are not connected to the input (or form a cycle)`);
+        if (!progressed) throw new RnnError("BAD_MODEL", `model.json: layers ${listText([...pending].map((n) => describe(n.layer.info.name)), 4)} are not connected to the input (or form a cycle)`);
       }
       const outs = values.get(this.output[0])!;
       const v = outs[this.output[2]];
-      if (!v) throw new RnnError("BAD_MODEL", `model.json output_layers: ${JSON.stringify(this.output[0])} has no output ${this.output[2]}`);
+      if (!v) throw new RnnError("BAD_MODEL", `model.json output_layers: ${describe(this.output[0])} has no output ${this.output[2]}`);
       result = v;
     }
     const out = result.data instanceof Float32Array ? result.data : Float32Array.from(result.data);

@@ -9,6 +9,17 @@ import { f16ToNumber } from "../safetensors.js";
 export type JsonMap = { [key: string]: Json };
 export type Json = null | boolean | number | string | Json[] | JsonMap;
 
+/** A list for a message: its first `max` items, then "…" and the count when there are more. */
+export function listText(items: readonly (number | string)[], max = 8): string {
+  const head = items.slice(0, max).map((v) => (typeof v === "string" && v.length > 40 ? v.slice(0, 40) + "…" : String(v)));
+  return `[${head.join(", ")}${items.length > max ? `, … (${items.length} in all)` : ""}]`;
+}
+
+/** Free text (a path, another library's message) cut to `max` characters for a message. */
+export function clipText(s: string, max = 200): string {
+  return s.length > max ? `${s.slice(0, max >> 1)}…${s.slice(s.length - (max >> 1))}` : s;
+}
+
 const FORBIDDEN_KEYS = /* @__PURE__ */ new Set(["__proto__", "constructor", "prototype"]);
 const MAX_DEPTH = 100;
 
@@ -22,7 +33,7 @@ export function readModelJson(modelJson: unknown): JsonMap {
     try {
       raw = JSON.parse(modelJson);
     } catch (e) {
-      throw new RnnError("BAD_MODEL", `model.json: not valid JSON (${(e as Error).message})`);
+      throw new RnnError("BAD_MODEL", `model.json: not valid JSON (${clipText(String((e as Error).message))})`);
     }
   } else if (modelJson === null || typeof modelJson !== "object" || Array.isArray(modelJson)) {
     throw new RnnError("BAD_ARGUMENT", `modelJson: expected the model.json text or its parsed object, found ${describe(modelJson)}`);
@@ -33,7 +44,7 @@ export function readModelJson(modelJson: unknown): JsonMap {
 }
 
 function clean(v: unknown, depth: number, where: string): Json {
-  if (depth > MAX_DEPTH) throw new RnnError("BAD_MODEL", `${where}: nested deeper than ${MAX_DEPTH} levels`);
+  if (depth > MAX_DEPTH) throw new RnnError("BAD_MODEL", `${clipText(where)}: nested deeper than ${MAX_DEPTH} levels`);
   if (v === null || typeof v === "boolean" || typeof v === "string") return v;
   if (typeof v === "number") return v;
   if (Array.isArray(v)) return v.map((x, i) => clean(x, depth + 1, `${where}[${i}]`));
@@ -45,7 +56,7 @@ function clean(v: unknown, depth: number, where: string): Json {
     }
     return out;
   }
-  throw new RnnError("BAD_MODEL", `${where}: ${typeof v} is not a JSON value`);
+  throw new RnnError("BAD_MODEL", `${clipText(where)}: ${typeof v} is not a JSON value`);
 }
 
 export function isMap(v: Json | undefined): v is JsonMap {
@@ -97,34 +108,34 @@ export function readWeights(model: JsonMap, bytesIn: Uint8Array | ArrayBuffer, e
     const name = spec.name, shape = spec.shape, dtype = spec.dtype ?? "float32";
     if (typeof name !== "string") throw new RnnError("BAD_MODEL", `model.json ${where}.name: expected a string, found ${describe(name)}`);
     if (!Array.isArray(shape) || shape.some((d) => typeof d !== "number" || !Number.isInteger(d) || d < 0)) {
-      throw new RnnError("BAD_MODEL", `model.json ${where} (${name}).shape: expected an array of non-negative integers, found ${describe(shape)}`);
+      throw new RnnError("BAD_MODEL", `model.json ${where} (${describe(name)}).shape: expected an array of non-negative integers, found ${describe(shape)}`);
     }
     const dims = shape as number[];
     let n = 1;
     for (const d of dims) n *= d;
-    engine.checkElements(n, `weight ${name}`);
+    engine.checkElements(n, `weight ${describe(name)}`);
     if (dtype !== "float32" && dtype !== "int32") {
-      throw new RnnError("UNSUPPORTED_OP", `model.json ${where} (${name}): dtype ${describe(dtype)} is not supported (float32, int32)`);
+      throw new RnnError("UNSUPPORTED_OP", `model.json ${where} (${describe(name)}): dtype ${describe(dtype)} is not supported (float32, int32)`);
     }
     const q = spec.quantization;
     let stored: string = dtype;
     let scale = 1, min = 0;
     if (q !== undefined && q !== null) {
-      if (!isMap(q) || typeof q.dtype !== "string") throw new RnnError("BAD_MODEL", `model.json ${where} (${name}).quantization: expected { dtype, scale, min }, found ${describe(q)}`);
+      if (!isMap(q) || typeof q.dtype !== "string") throw new RnnError("BAD_MODEL", `model.json ${where} (${describe(name)}).quantization: expected { dtype, scale, min }, found ${describe(q)}`);
       stored = q.dtype;
       if (stored === "uint8" || stored === "uint16") {
         if (typeof q.scale !== "number" || typeof q.min !== "number") {
-          throw new RnnError("BAD_MODEL", `model.json ${where} (${name}).quantization: ${stored} needs numeric scale and min, found ${describe(q.scale)} and ${describe(q.min)}`);
+          throw new RnnError("BAD_MODEL", `model.json ${where} (${describe(name)}).quantization: ${stored} needs numeric scale and min, found ${describe(q.scale)} and ${describe(q.min)}`);
         }
         scale = q.scale;
         min = q.min;
       } else if (stored !== "float16") {
-        throw new RnnError("UNSUPPORTED_OP", `model.json ${where} (${name}).quantization.dtype: ${describe(stored)} is not supported (uint8, uint16, float16)`);
+        throw new RnnError("UNSUPPORTED_OP", `model.json ${where} (${describe(name)}).quantization.dtype: ${describe(stored)} is not supported (uint8, uint16, float16)`);
       }
     }
     const size = n * BYTES_OF[stored];
     if (off + size > bytes.byteLength) {
-      throw new RnnError("BAD_MODEL", `weights: ${name} (${where}, [${dims.join(", ")}] ${stored}) needs bytes ${off}..${off + size}, but only ${bytes.byteLength} bytes were given`);
+      throw new RnnError("BAD_MODEL", `weights: ${describe(name)} (${where}, ${listText(dims)} ${stored}) needs bytes ${off}..${off + size}, but only ${bytes.byteLength} bytes were given`);
     }
     const data = new Float32Array(n);
     switch (stored) {
@@ -135,7 +146,7 @@ export function readWeights(model: JsonMap, bytesIn: Uint8Array | ArrayBuffer, e
       case "float16": for (let i = 0; i < n; i++) data[i] = f16ToNumber(dv.getUint16(off + 2 * i, true)); break;
     }
     off += size;
-    if (out.has(name)) throw new RnnError("BAD_MODEL", `model.json ${where}: the weight name ${JSON.stringify(name)} appears twice`);
+    if (out.has(name)) throw new RnnError("BAD_MODEL", `model.json ${where}: the weight name ${describe(name)} appears twice`);
     out.set(name, { name, shape: dims, data });
   }
   if (off !== bytes.byteLength) {

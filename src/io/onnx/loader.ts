@@ -10,7 +10,9 @@ import { RnnError, describe } from "../../errors.js";
 import { checkTensor } from "../../core/tensor.js";
 import { type Attr, NodeContext, type OnnxNode, type OpFn, type Preparable } from "../../ops/onnx/node.js";
 import { markConstant, opTable } from "../../ops/onnx/ops.js";
-import { type Data, type DType, type OTensor, ONNX_DTYPE, ONNX_DTYPE_NAME, alloc, halfToFloat, size } from "../../ops/onnx/tensor.js";
+import {
+  type Data, type DType, type ElementLimit, type OTensor, NO_LIMIT, ONNX_DTYPE, ONNX_DTYPE_NAME, alloc, dimsText, halfToFloat, size,
+} from "../../ops/onnx/tensor.js";
 import { readModelProto } from "./onnx-proto.js";
 import type { OnnxModel } from "./index.js";
 
@@ -36,24 +38,32 @@ function badModel(what: string): RnnError {
 
 const LITTLE_ENDIAN = /* @__PURE__ */ (() => new Uint8Array(new Uint16Array([1]).buffer)[0] === 1)();
 
-/** A TensorProto as an executor tensor; `what` names it in errors. */
-export function tensorFromProto(tp: PTensor, what: string): OTensor {
+/**
+ * A TensorProto as an executor tensor; `what` names it in errors. Its size is checked against `limit` and against
+ * the data the file holds before anything is allocated.
+ */
+export function tensorFromProto(tp: PTensor, what: string, limit: ElementLimit = NO_LIMIT): OTensor {
   const dt = tp.data_type;
   const type = ONNX_DTYPE[dt];
   if (tp.data_location === 1) throw new RnnError("UNSUPPORTED_OP", `${what}: external data (a separate weights file) is not supported`);
   if (!type) throw new RnnError("UNSUPPORTED_OP", `${what}: data type ${ONNX_DTYPE_NAME[dt] ?? dt} is not supported`);
   const dims = tp.dims.map(Number);
-  if (dims.some((d) => !Number.isInteger(d) || d < 0)) throw badModel(`${what}: dims [${dims.join(", ")}] are not all non-negative integers`);
+  if (dims.some((d) => !Number.isInteger(d) || d < 0)) throw badModel(`${what}: dims ${dimsText(dims)} are not all non-negative integers`);
   const n = size(dims);
-  if (n > 2 ** 31) throw badModel(`${what}: dims [${dims.join(", ")}] are too large`);
-  const out: Data = alloc(type, n);
+  if (n > 2 ** 31) throw badModel(`${what}: dims ${dimsText(dims)} are too large`);
   const raw = tp.raw_data;
+  const width = { 1: 4, 2: 1, 3: 1, 4: 2, 5: 2, 6: 4, 7: 8, 9: 1, 10: 2, 11: 8, 16: 2 }[dt as 1] ?? 0;
+  const src: number[] = dt === 1 ? tp.float_data : dt === 7 ? tp.int64_data : dt === 11 ? tp.double_data : tp.int32_data;
   if (raw && raw.length > 0) {
-    const width = { 1: 4, 2: 1, 3: 1, 4: 2, 5: 2, 6: 4, 7: 8, 9: 1, 10: 2, 11: 8, 16: 2 }[dt as 1] ?? 0;
-    if (raw.length !== n * width) throw badModel(`${what}: raw_data holds ${raw.length} bytes, expected ${n * width} for ${ONNX_DTYPE_NAME[dt]} dims [${dims.join(", ")}]`);
+    if (raw.length !== n * width) throw badModel(`${what}: raw_data holds ${raw.length} bytes, expected ${n * width} for ${ONNX_DTYPE_NAME[dt]} dims ${dimsText(dims)}`);
+  } else if (src.length !== n) {
+    throw badModel(`${what}: holds ${src.length} values, expected ${n} for dims ${dimsText(dims)}`);
+  }
+  const out: Data = alloc(type, n, limit, what);
+  if (raw && raw.length > 0) {
     if (dt === 1 && LITTLE_ENDIAN) {
       // float32 raw_data: one copy of the bytes (an aligned copy) instead of a read per element
-      (out as Float32Array).set(new Float32Array(raw.slice().buffer, 0, n));
+      new Uint8Array((out as Float32Array).buffer).set(raw.subarray(0, n * 4));
       return { type, data: out, dims };
     }
     const v = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
@@ -72,8 +82,6 @@ export function tensorFromProto(tp: PTensor, what: string): OTensor {
       }
     }
   } else {
-    const src: number[] = dt === 1 ? tp.float_data : dt === 7 ? tp.int64_data : dt === 11 ? tp.double_data : tp.int32_data;
-    if (src.length !== n) throw badModel(`${what}: holds ${src.length} values, expected ${n} for dims [${dims.join(", ")}]`);
     for (let i = 0; i < n; i++) {
       out[i] = dt === 10 ? halfToFloat(src[i]) : dt === 16 ? new Float32Array(new Uint32Array([src[i] << 16]).buffer)[0] : dt === 9 ? (src[i] ? 1 : 0) : src[i];
     }
@@ -100,9 +108,11 @@ export class OnnxGraphModel implements OnnxModel {
   private readonly constants: Map<string, OTensor>;
   private readonly steps: Step[];
   private readonly allSteps: Step[];
+  private readonly engine: Engine;
   private disposedFlag = false;
 
-  private constructor(opset: number, inputs: InputInfo[], outputs: string[], constants: Map<string, OTensor>, steps: Step[], allSteps: Step[]) {
+  private constructor(engine: Engine, opset: number, inputs: InputInfo[], outputs: string[], constants: Map<string, OTensor>, steps: Step[], allSteps: Step[]) {
+    this.engine = engine;
     this.opset = opset;
     this.inputs = inputs;
     this.inputNames = inputs.map((i) => i.name);
@@ -119,32 +129,33 @@ export class OnnxGraphModel implements OnnxModel {
     if (!g) throw badModel("model: the file has no graph (is it an .onnx file?)");
     if (!opsetEntry) throw badModel("model: no opset_import for the default (ai.onnx) domain");
     const opset = Number(opsetEntry.version);
-    if (g.sparse_initializer.length) throw new RnnError("UNSUPPORTED_OP", `graph "${g.name}": sparse initializers are not supported`);
+    if (g.sparse_initializer.length) throw new RnnError("UNSUPPORTED_OP", `graph ${describe(g.name)}: sparse initializers are not supported`);
     // constants
     const constants = new Map<string, OTensor>();
     for (let i = 0; i < g.initializer.length; i++) {
       const tp = g.initializer[i];
-      constants.set(tp.name, markConstant(tensorFromProto(tp, `initializer "${tp.name}"`)));
+      constants.set(tp.name, markConstant(tensorFromProto(tp, `initializer ${describe(tp.name)}`, engine)));
     }
     const inputs = g.input.filter((v) => !constants.has(v.name)).map(inputInfo);
     for (const i of inputs) {
-      if (!i.type) throw new RnnError("UNSUPPORTED_OP", `graph input "${i.name}": data type ${ONNX_DTYPE_NAME[i.elemType] ?? i.elemType} is not supported`);
+      if (!i.type) throw new RnnError("UNSUPPORTED_OP", `graph input ${describe(i.name)}: data type ${ONNX_DTYPE_NAME[i.elemType] ?? i.elemType} is not supported`);
     }
     const outputs = g.output.map((v) => v.name);
     // nodes
     const nodes: OnnxNode[] = g.node.map((n, k) => {
       const name = n.name || `#${k}`;
-      const where = `${n.op_type || "(no op_type)"} node "${name}" (opset ${opset})`;
-      if (n.domain && n.domain !== "ai.onnx") throw new RnnError("UNSUPPORTED_OP", `${where}: operator domain "${n.domain}" is not supported`);
-      if (!opTable()[n.op_type]) throw new RnnError("UNSUPPORTED_OP", `${where}: operator ${n.op_type} is not supported`);
+      const op = n.op_type.length > 40 ? `${n.op_type.slice(0, 40)}…` : n.op_type;
+      const where = `${op || "(no op_type)"} node ${describe(name)} (opset ${opset})`;
+      if (n.domain && n.domain !== "ai.onnx") throw new RnnError("UNSUPPORTED_OP", `${where}: operator domain ${describe(n.domain)} is not supported`);
+      if (!opTable()[n.op_type]) throw new RnnError("UNSUPPORTED_OP", `${where}: operator ${describe(n.op_type)} is not supported`);
       if (opset < MIN_OPSET || opset > MAX_OPSET) throw new RnnError("UNSUPPORTED_OP", `${where}: opset ${opset} is not supported (${MIN_OPSET} to ${MAX_OPSET})`);
       const attrs = new Map<string, Attr>();
       for (const a of n.attribute) {
-        if (a.ref_attr_name) throw new RnnError("UNSUPPORTED_OP", `${where}: attribute ${a.name} refers to a function attribute`);
-        if (a.type === 5 || a.type === 10) throw new RnnError("UNSUPPORTED_OP", `${where}: attribute ${a.name} is a subgraph`);
+        if (a.ref_attr_name) throw new RnnError("UNSUPPORTED_OP", `${where}: attribute ${describe(a.name)} refers to a function attribute`);
+        if (a.type === 5 || a.type === 10) throw new RnnError("UNSUPPORTED_OP", `${where}: attribute ${describe(a.name)} is a subgraph`);
         attrs.set(a.name, {
           name: a.name, type: a.type, f: a.f, i: Number(a.i), s: a.s ? utf8.decode(a.s) : "",
-          t: a.t ? tensorFromProto(a.t, `${where}: attribute ${a.name}`) : null,
+          t: a.t ? tensorFromProto(a.t, `${where}: attribute ${describe(a.name)}`, engine) : null,
           floats: a.floats, ints: a.ints.map(Number), strings: a.strings.map((s) => utf8.decode(s)),
         });
       }
@@ -153,7 +164,7 @@ export class OnnxGraphModel implements OnnxModel {
     const order = topoOrder(nodes, new Set([...constants.keys(), ...inputs.map((i) => i.name)]));
     for (const o of outputs) {
       if (!constants.has(o) && !inputs.some((i) => i.name === o) && !nodes.some((n) => n.outputs.includes(o))) {
-        throw badModel(`graph output "${o}" is produced by no node, input or initializer`);
+        throw badModel(`graph output ${describe(o)} is produced by no node, input or initializer`);
       }
     }
     const allSteps: Step[] = order.map((node) => ({ node, ctx: new NodeContext(node, opset, engine), op: opTable()[node.opType] }));
@@ -179,7 +190,7 @@ export class OnnxGraphModel implements OnnxModel {
       for (const s of allSteps) s.ctx.dispose();
       throw e;
     }
-    return new OnnxGraphModel(opset, inputs, outputs, constants, steps, allSteps);
+    return new OnnxGraphModel(engine, opset, inputs, outputs, constants, steps, allSteps);
   }
 
   run(feeds: Record<string, Tensor>): Record<string, Tensor> {
@@ -188,13 +199,13 @@ export class OnnxGraphModel implements OnnxModel {
     const values = new Map<string, OTensor>(this.constants);
     for (const name of Object.keys(feeds)) {
       if (!this.inputs.some((i) => i.name === name)) {
-        throw new RnnError("BAD_ARGUMENT", `feeds: "${name}" is not an input of this model${this.constants.has(name) ? " (it is one of its constants)" : ""} (inputs: ${this.inputNames.map((n) => `"${n}"`).join(", ")})`);
+        throw new RnnError("BAD_ARGUMENT", `feeds: ${describe(name)} is not an input of this model${this.constants.has(name) ? " (it is one of its constants)" : ""} (inputs: ${dimsText(this.inputNames.map(describe)).slice(1, -1)})`);
       }
     }
     for (const info of this.inputs) {
       const t = Object.prototype.hasOwnProperty.call(feeds, info.name) ? feeds[info.name] : undefined;
       if (t === undefined || t === null) continue; // an optional input left out (a node that needs it says so)
-      values.set(info.name, feedTensor(t, info));
+      values.set(info.name, feedTensor(t, info, this.engine));
     }
     for (const s of this.steps) {
       const ins = s.node.inputs.map((n) => {
@@ -202,7 +213,7 @@ export class OnnxGraphModel implements OnnxModel {
         const v = values.get(n);
         if (v) return v;
         if (this.inputs.some((i) => i.name === n)) {
-          throw new RnnError("BAD_ARGUMENT", `feeds: input "${n}" is missing (${s.node.opType} node "${s.node.name}" needs it)`);
+          throw new RnnError("BAD_ARGUMENT", `feeds: input ${describe(n)} is missing (${s.node.opType} node ${describe(s.node.name)} needs it)`);
         }
         return null;
       });
@@ -212,7 +223,7 @@ export class OnnxGraphModel implements OnnxModel {
     const res: Record<string, Tensor> = {};
     for (const o of this.outputNames) {
       const v = values.get(o);
-      if (!v) throw new RnnError("BAD_ARGUMENT", `output "${o}" could not be computed: an input it depends on was not fed`);
+      if (!v) throw new RnnError("BAD_ARGUMENT", `output ${describe(o)} could not be computed: an input it depends on was not fed`);
       res[o] = publicTensor(v);
     }
     return res;
@@ -231,7 +242,7 @@ function decode(bytes: Uint8Array): PModel {
   try {
     model = readModelProto(pbf, bytes.length) as PModel;
   } catch (e) {
-    throw badModel(`the file is truncated or is not an ONNX protobuf (decoder: ${(e as Error)?.message ?? String(e)})`);
+    throw badModel(`the file is truncated or is not an ONNX protobuf (decoder: ${String((e as Error)?.message ?? e).slice(0, 200)})`);
   }
   if (pbf.pos !== bytes.length) throw badModel(`the file is truncated or corrupt: the protobuf ends at byte ${pbf.pos} of ${bytes.length}`);
   return model;
@@ -242,7 +253,7 @@ function runStep(s: Step, ins: (OTensor | null)[]): OTensor[] {
     return s.op(s.ctx, ins);
   } catch (e) {
     if (e instanceof RnnError) throw e;
-    throw new RnnError("BAD_MODEL", `${s.ctx.where}: ${(e as Error)?.message ?? String(e)}`);
+    throw new RnnError("BAD_MODEL", `${s.ctx.where}: ${String((e as Error)?.message ?? e).slice(0, 200)}`);
   }
 }
 
@@ -256,7 +267,7 @@ function topoOrder(nodes: OnnxNode[], avail: Set<string>): OnnxNode[] {
     for (const i of n.inputs) {
       if (!i || avail.has(i)) continue;
       const p = producer.get(i);
-      if (p === undefined) throw badModel(`${n.opType} node "${n.name}": input "${i}" is not a graph input, an initializer, nor any node's output`);
+      if (p === undefined) throw badModel(`${n.opType} node ${describe(n.name)}: input ${describe(i)} is not a graph input, an initializer, nor any node's output`);
       indeg[k]++;
       users[p].push(k);
     }
@@ -273,26 +284,31 @@ function topoOrder(nodes: OnnxNode[], avail: Set<string>): OnnxNode[] {
   return out;
 }
 
-/** A caller's Tensor as an executor tensor of the graph input's type (copied: the caller's arrays are not kept). */
-function feedTensor(t: Tensor, info: InputInfo): OTensor {
-  checkTensor(t, `input "${info.name}"`);
+/**
+ * A caller's Tensor as an executor tensor of the graph input's type (copied: the caller's arrays are not kept). Its
+ * dims are checked against the graph input's and its size against the engine's limit before anything is copied.
+ */
+function feedTensor(t: Tensor, info: InputInfo, engine: Engine): OTensor {
+  const what = `input ${describe(info.name)}`;
+  checkTensor(t, what);
+  if (info.dims) {
+    const ok = info.dims.length === t.dims.length && info.dims.every((e, i) => e === null || e === t.dims[i]);
+    if (!ok) {
+      throw new RnnError("SHAPE_MISMATCH", `${what}: expected dims ${dimsText(info.dims.map((e) => e ?? "*"))}, found ${dimsText(t.dims)}`);
+    }
+  }
   const want = info.type!;
   let data: Data;
   const d = t.data;
   if (want === "float32" || want === "float64") {
-    if (!(d instanceof Float32Array)) throw new RnnError("SHAPE_MISMATCH", `input "${info.name}": expected float data (Float32Array), found ${describe(d)}`);
+    if (!(d instanceof Float32Array)) throw new RnnError("SHAPE_MISMATCH", `${what}: expected float data (Float32Array), found ${describe(d)}`);
+    engine.checkElements(d.length, what);
     data = want === "float32" ? d.slice() : Float64Array.from(d);
   } else {
-    if (d instanceof Float32Array) throw new RnnError("SHAPE_MISMATCH", `input "${info.name}": expected ${want} data (${want === "int64" ? "BigInt64Array or Int32Array" : "Int32Array"}), found ${describe(d)}`);
-    data = alloc(want, d.length);
+    if (d instanceof Float32Array) throw new RnnError("SHAPE_MISMATCH", `${what}: expected ${want} data (${want === "int64" ? "BigInt64Array or Int32Array" : "Int32Array"}), found ${describe(d)}`);
+    data = alloc(want, d.length, engine, what);
     if (d instanceof BigInt64Array) for (let i = 0; i < d.length; i++) data[i] = Number(d[i]);
     else (data as Int32Array).set(d as Int32Array);
-  }
-  if (info.dims) {
-    const ok = info.dims.length === t.dims.length && info.dims.every((e, i) => e === null || e === t.dims[i]);
-    if (!ok) {
-      throw new RnnError("SHAPE_MISMATCH", `input "${info.name}": expected dims [${info.dims.map((e) => e ?? "*").join(", ")}], found [${t.dims.join(", ")}]`);
-    }
   }
   return { type: want, data, dims: t.dims.slice() };
 }

@@ -2,8 +2,8 @@
 // weights packed once (Dense panels, recurrent stacks). Attribute readers raise RnnError naming node and opset.
 
 import type { Engine } from "../../engine/engine.js";
-import { RnnError, type RnnErrorCode } from "../../errors.js";
-import type { OTensor } from "./tensor.js";
+import { RnnError, type RnnErrorCode, describe } from "../../errors.js";
+import { type Data, type DType, type OTensor, alloc } from "./tensor.js";
 
 export interface Attr {
   name: string;
@@ -45,7 +45,17 @@ export class NodeContext {
 
   /** `OpType node "name" (opset N)` for messages. */
   get where(): string {
-    return `${this.node.opType} node "${this.node.name}" (opset ${this.opset})`;
+    return `${this.node.opType} node ${describe(this.node.name)} (opset ${this.opset})`;
+  }
+
+  /** A zeroed output array of n elements, checked against the engine's limit before it is allocated. */
+  alloc(type: DType, n: number, what = "output"): Data {
+    return alloc(type, n, this.engine, `${this.where}: ${what}`);
+  }
+  /** LIMIT_EXCEEDED unless n elements fit the engine's limit (for work sized from data before its output exists). */
+  checkElements(n: number, what = "output"): void {
+    if (!(Number.isSafeInteger(n) && n >= 0)) throw this.error("BAD_MODEL", `${what}: ${n} elements is not a valid tensor size`);
+    this.engine.checkElements(n, `${this.where}: ${what}`);
   }
 
   error(code: RnnErrorCode, what: string): RnnError {

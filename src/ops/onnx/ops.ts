@@ -2,13 +2,14 @@
 // TypeScript; MatMul/Gemm with a 2-D weight run through the engine's GEMM (weights packed once per node and weight
 // tensor), Sigmoid/Tanh/Softmax/LogSoftmax through the engine's kernels. Opset-dependent forms are noted per operator.
 
+import { describe } from "../../errors.js";
 import { activate, Dense, softmax } from "../nn.js";
 import { act } from "../../core/spec.js";
 import type { NodeContext, OpFn, Preparable } from "./node.js";
 import { recurrentOp } from "./recurrent.js";
 import {
-  type Data, type DType, type OTensor, ONNX_DTYPE, ONNX_DTYPE_NAME, alloc, axisOf, broadcastIndex, broadcastShape,
-  castData, f32, i64, ints, isFloat, reshaped, scalar, size, strides, transpose,
+  type Data, type DType, type OTensor, ONNX_DTYPE, ONNX_DTYPE_NAME, axisOf, broadcastIndex, broadcastShape,
+  castData, checkShapeValues, dimsText, f32, i64, ints, isFloat, reshaped, scalar, size, strides, transpose,
 } from "./tensor.js";
 
 type In = (OTensor | null)[];
@@ -21,9 +22,9 @@ function shapeError(ctx: NodeContext, what: string): never {
 
 function binary(ctx: NodeContext, a: OTensor, b: OTensor, outType: DType | null, f: (x: number, y: number) => number): OTensor {
   const dims = broadcastShape(a.dims, b.dims);
-  if (!dims) shapeError(ctx, `inputs of dims [${a.dims.join(", ")}] and [${b.dims.join(", ")}] do not broadcast`);
+  if (!dims) shapeError(ctx, `inputs of dims ${dimsText(a.dims)} and ${dimsText(b.dims)} do not broadcast`);
   const n = size(dims);
-  const out = alloc(outType ?? a.type, n);
+  const out = ctx.alloc(outType ?? a.type, n);
   const ia = broadcastIndex(a.dims, dims), ib = broadcastIndex(b.dims, dims);
   const da = a.data, db = b.data;
   if (!ia && !ib) for (let i = 0; i < n; i++) out[i] = f(da[i], db[i]);
@@ -56,7 +57,7 @@ function compare(f: (x: number, y: number) => boolean): OpFn {
 function unary(f: (x: number) => number): OpFn {
   return (ctx, inp) => {
     const x = ctx.need(inp, 0, "X");
-    const out = alloc(x.type, x.data.length);
+    const out = ctx.alloc(x.type, x.data.length);
     for (let i = 0; i < out.length; i++) out[i] = f(x.data[i]);
     return [{ type: x.type, data: out, dims: x.dims.slice() }];
   };
@@ -85,8 +86,9 @@ function axesOf(ctx: NodeContext, inp: In, inputSince: number, k = 1): number[] 
   return ctx.ints("axes");
 }
 
-function concatData(type: DType, parts: OTensor[], axis: number, dims: number[]): Data {
-  const out = alloc(type, size(dims));
+function concatData(ctx: NodeContext, type: DType, parts: OTensor[], axis: number, dims: number[]): Data {
+  const out = ctx.alloc(type, size(dims));
+  if (out.length === 0) return out; // (an empty output may still have huge outer dims)
   const outer = size(dims.slice(0, axis));
   const inner = size(dims.slice(axis + 1));
   let off = 0;
@@ -101,12 +103,12 @@ function concatData(type: DType, parts: OTensor[], axis: number, dims: number[])
 }
 
 /** Slices along one axis: [start, start+len) of each outer block. */
-function sliceAxis(t: OTensor, axis: number, start: number, len: number): OTensor {
+function sliceAxis(ctx: NodeContext, t: OTensor, axis: number, start: number, len: number): OTensor {
   const dims = t.dims.slice();
   dims[axis] = len;
   const outer = size(t.dims.slice(0, axis)), inner = size(t.dims.slice(axis + 1)), D = t.dims[axis];
-  const out = alloc(t.type, outer * len * inner);
-  for (let o = 0; o < outer; o++) {
+  const out = ctx.alloc(t.type, outer * len * inner);
+  if (out.length > 0) for (let o = 0; o < outer; o++) {
     (out as Float32Array).set((t.data as Float32Array).subarray((o * D + start) * inner, (o * D + start + len) * inner), o * len * inner);
   }
   return { type: t.type, data: out, dims };
@@ -152,19 +154,20 @@ const matmulRun: OpFn = (ctx, inp) => {
   const ad = A.dims.length === 1 ? [1, A.dims[0]] : A.dims;
   const bd = B.dims.length === 1 ? [B.dims[0], 1] : B.dims;
   const M = ad[ad.length - 2], K = ad[ad.length - 1], K2 = bd[bd.length - 2], N = bd[bd.length - 1];
-  if (K !== K2) shapeError(ctx, `A [${A.dims.join(", ")}] and B [${B.dims.join(", ")}]: inner dims ${K} and ${K2} differ`);
+  if (K !== K2) shapeError(ctx, `A ${dimsText(A.dims)} and B ${dimsText(B.dims)}: inner dims ${K} and ${K2} differ`);
   const batch = broadcastShape(ad.slice(0, -2), bd.slice(0, -2));
-  if (!batch) shapeError(ctx, `batch dims of A [${A.dims.join(", ")}] and B [${B.dims.join(", ")}] do not broadcast`);
+  if (!batch) shapeError(ctx, `batch dims of A ${dimsText(A.dims)} and B ${dimsText(B.dims)} do not broadcast`);
   let dims = [...batch, M, N];
   let out: Float32Array;
   if (bd.length === 2) {
     // every row of A against one weight matrix: the engine's GEMM
     const rows = size(ad.slice(0, -1));
+    ctx.checkElements(rows * N);
     out = matmulDense(ctx, B).run(A.data as Float32Array, rows);
     dims = [...ad.slice(0, -2), M, N];
     if (!isConstant(B)) forget(ctx, B);
   } else {
-    out = new Float32Array(size(dims));
+    out = ctx.alloc("float32", size(dims)) as Float32Array;
     const nb = size(batch);
     const ia = broadcastIndex(ad.slice(0, -2), batch), ib = broadcastIndex(bd.slice(0, -2), batch);
     const a = A.data as Float32Array, b = B.data as Float32Array;
@@ -221,12 +224,13 @@ function gemmDense(ctx: NodeContext, B: OTensor, C: OTensor | null): { dense: De
 const gemmRun: OpFn = (ctx, inp) => {
   const A = ctx.need(inp, 0, "A"), B = ctx.need(inp, 1, "B"), C = inp[2] ?? null;
   if (A.type !== "float32" || B.type !== "float32") throw ctx.unsupported(`data types ${A.type} × ${B.type} (float32 expected)`);
-  if (A.dims.length !== 2 || B.dims.length !== 2) shapeError(ctx, `A and B must be 2-D, found [${A.dims.join(", ")}] and [${B.dims.join(", ")}]`);
+  if (A.dims.length !== 2 || B.dims.length !== 2) shapeError(ctx, `A and B must be 2-D, found ${dimsText(A.dims)} and ${dimsText(B.dims)}`);
   const beta = ctx.float("beta", 1);
   const tA = ctx.int("transA", 0), tB = ctx.int("transB", 0);
   const M = tA ? A.dims[1] : A.dims[0], K = tA ? A.dims[0] : A.dims[1];
   const K2 = tB ? B.dims[1] : B.dims[0], N = tB ? B.dims[0] : B.dims[1];
-  if (K !== K2) shapeError(ctx, `A [${A.dims.join(", ")}] and B [${B.dims.join(", ")}] (transA=${tA}, transB=${tB}): inner dims ${K} and ${K2} differ`);
+  if (K !== K2) shapeError(ctx, `A ${dimsText(A.dims)} and B ${dimsText(B.dims)} (transA=${tA}, transB=${tB}): inner dims ${K} and ${K2} differ`);
+  ctx.checkElements(M * N);
   const { dense, foldC } = gemmDense(ctx, B, C);
   const a = tA ? transpose2(A.data as Float32Array, K, M) : (A.data as Float32Array);
   const y = dense.run(a, M);
@@ -235,7 +239,7 @@ const gemmRun: OpFn = (ctx, inp) => {
   if (C !== null && !foldC) {
     const c = { type: C.type, data: asF32(ctx, C, "C").map((v) => v * beta), dims: C.dims };
     out = binary(ctx, out, c, null, (x, z) => x + z);
-    if (out.dims.length !== 2 || out.dims[0] !== M || out.dims[1] !== N) shapeError(ctx, `C [${C.dims.join(", ")}] does not broadcast to [${M}, ${N}]`);
+    if (out.dims.length !== 2 || out.dims[0] !== M || out.dims[1] !== N) shapeError(ctx, `C ${dimsText(C.dims)} does not broadcast to [${M}, ${N}]`);
   }
   return [out];
 };
@@ -288,7 +292,7 @@ function reduceOp(kind: "sum" | "mean" | "max" | "min" | "prod"): OpFn {
     const ax = new Set(axes.map((a) => axisOf(a, r, `${ctx.where}: axes`)));
     const outDimsKeep = x.dims.map((d, i) => (ax.has(i) ? 1 : d));
     const n = size(outDimsKeep);
-    const out = alloc(x.type, n);
+    const out = ctx.alloc(x.type, n);
     const cnt = new Float64Array(n);
     const acc = new Float64Array(n).fill(kind === "max" ? -Infinity : kind === "min" ? Infinity : kind === "prod" ? 1 : 0);
     const idx = broadcastIndexInverse(x.dims, outDimsKeep);
@@ -333,25 +337,25 @@ function constantValue(ctx: NodeContext): OTensor {
   if (ctx.has("value_floats")) { const v = ctx.floats("value_floats")!; return f32(Float32Array.from(v), [v.length]); }
   if (ctx.has("value_int")) return i64([ctx.int("value_int", 0)], []);
   if (ctx.has("value_ints")) return i64(ctx.ints("value_ints")!);
-  throw ctx.unsupported(`only value, value_float(s) and value_int(s) are supported (found ${[...ctx.node.attrs.keys()].join(", ") || "no attribute"})`);
+  throw ctx.unsupported(`only value, value_float(s) and value_int(s) are supported (found ${dimsText([...ctx.node.attrs.keys()], 4).slice(1, -1) || "no attribute"})`);
 }
 
 function reshapeDims(ctx: NodeContext, x: OTensor, shape: number[], allowZero: boolean): number[] {
-  const dims = shape.map((d, i) => (d === 0 && !allowZero ? (i < x.dims.length ? x.dims[i] : shapeError(ctx, `shape[${i}] = 0 copies a dim that input [${x.dims.join(", ")}] does not have`)) : d));
+  const dims = shape.map((d, i) => (d === 0 && !allowZero ? (i < x.dims.length ? x.dims[i] : shapeError(ctx, `shape[${i}] = 0 copies a dim that input ${dimsText(x.dims)} does not have`)) : d));
   const neg = dims.indexOf(-1);
   if (neg >= 0) {
     const rest = size(dims.filter((_, i) => i !== neg));
-    if (rest === 0 || x.data.length % rest !== 0) shapeError(ctx, `cannot reshape [${x.dims.join(", ")}] to [${shape.join(", ")}]`);
+    if (rest === 0 || x.data.length % rest !== 0) shapeError(ctx, `cannot reshape ${dimsText(x.dims)} to ${dimsText(shape)}`);
     dims[neg] = x.data.length / rest;
   }
-  if (dims.some((d) => d < 0) || size(dims) !== x.data.length) shapeError(ctx, `cannot reshape [${x.dims.join(", ")}] (${x.data.length} elements) to [${shape.join(", ")}]`);
+  if (dims.some((d) => d < 0) || size(dims) !== x.data.length) shapeError(ctx, `cannot reshape ${dimsText(x.dims)} (${x.data.length} elements) to ${dimsText(shape)}`);
   return dims;
 }
 
 function unsqueezeDims(ctx: NodeContext, dims: number[], axes: number[]): number[] {
   const r = dims.length + axes.length;
   const ax = new Set(axes.map((a) => axisOf(a, r, `${ctx.where}: axes`)));
-  if (ax.size !== axes.length) throw ctx.error("BAD_MODEL", `axes [${axes.join(", ")}] repeat an axis`);
+  if (ax.size !== axes.length) throw ctx.error("BAD_MODEL", `axes ${dimsText(axes)} repeat an axis`);
   const out: number[] = [];
   let k = 0;
   for (let i = 0; i < r; i++) out.push(ax.has(i) ? 1 : dims[k++]);
@@ -382,7 +386,7 @@ function sliceGeneral(ctx: NodeContext, x: OTensor, starts: number[], ends: numb
     cnt[a] = step > 0 ? Math.max(0, Math.ceil((e - s) / step)) : Math.max(0, Math.ceil((s - e) / -step));
   }
   const n = size(cnt);
-  const out = alloc(x.type, n);
+  const out = ctx.alloc(x.type, n);
   const xs = strides(x.dims);
   const cur = new Array<number>(r).fill(0);
   for (let o = 0; o < n; o++) {
@@ -416,9 +420,11 @@ function makeTable(): Record<string, OpFn> {
 
   Constant: (ctx) => [constantValue(ctx)],
   ConstantOfShape: (ctx, inp) => {
-    const shape = ints(ctx.need(inp, 0, "input"), "shape");
+    const shape = ints(ctx.need(inp, 0, "input"), `${ctx.where}: shape`);
+    checkShapeValues(shape, `${ctx.where}: shape`);
     const v = ctx.tensor("value") ?? { type: "float32" as DType, data: new Float32Array(1), dims: [1] };
-    const out = alloc(v.type, size(shape));
+    if (v.data.length !== 1) throw ctx.error("BAD_MODEL", `value: expected a one-element tensor, found dims ${dimsText(v.dims)}`);
+    const out = ctx.alloc(v.type, size(shape));
     out.fill(v.data[0] as never);
     return [{ type: v.type, data: out, dims: shape }];
   },
@@ -426,7 +432,7 @@ function makeTable(): Record<string, OpFn> {
   Dropout: (ctx, inp) => {
     const x = ctx.need(inp, 0, "data");
     if (ctx.node.outputs.length > 1 && ctx.node.outputs[1]) {
-      return [x, { type: "bool", data: new Uint8Array(x.data.length).fill(1), dims: x.dims.slice() }];
+      return [x, { type: "bool", data: ctx.alloc("bool", x.data.length, "mask").fill(1), dims: x.dims.slice() }];
     }
     return [x];
   },
@@ -448,14 +454,14 @@ function makeTable(): Record<string, OpFn> {
     const outer = size(x.dims.slice(0, axis)), inner = size(x.dims.slice(axis + 1));
     const idx = ints(ind, "indices");
     const dims = [...x.dims.slice(0, axis), ...ind.dims, ...x.dims.slice(axis + 1)];
-    const out = alloc(x.type, size(dims));
+    const out = ctx.alloc(x.type, size(dims));
     for (let i = 0; i < idx.length; i++) {
       let k = idx[i];
       if (k < 0) k += D;
       if (!(k >= 0 && k < D)) throw ctx.error("BAD_ARGUMENT", `indices[${i}] = ${idx[i]} is out of range for an axis of size ${D}`);
       idx[i] = k;
     }
-    for (let o = 0; o < outer; o++) {
+    if (out.length > 0) for (let o = 0; o < outer; o++) {
       for (let i = 0; i < idx.length; i++) {
         const src = (o * D + idx[i]) * inner;
         (out as Float32Array).set((x.data as Float32Array).subarray(src, src + inner), (o * idx.length + i) * inner);
@@ -474,7 +480,7 @@ function makeTable(): Record<string, OpFn> {
     const axes = axesOf(ctx, inp, 13);
     const r = x.dims.length;
     const ax = axes ? new Set(axes.map((a) => axisOf(a, r, `${ctx.where}: axes`))) : null;
-    if (ax) for (const a of ax) if (x.dims[a] !== 1) shapeError(ctx, `cannot squeeze axis ${a} of size ${x.dims[a]} (input [${x.dims.join(", ")}])`);
+    if (ax) for (const a of ax) if (x.dims[a] !== 1) shapeError(ctx, `cannot squeeze axis ${a} of size ${x.dims[a]} (input ${dimsText(x.dims)})`);
     return [reshaped(x, x.dims.filter((d, i) => (ax ? !ax.has(i) : d !== 1)))];
   },
   Concat: (ctx, inp) => {
@@ -487,11 +493,11 @@ function makeTable(): Record<string, OpFn> {
     for (const p of parts) {
       if (p.type !== parts[0].type) throw ctx.error("BAD_MODEL", `inputs have different types: ${parts[0].type} and ${p.type}`);
       if (p.dims.length !== r || p.dims.some((d, i) => i !== axis && d !== parts[0].dims[i])) {
-        shapeError(ctx, `inputs [${parts[0].dims.join(", ")}] and [${p.dims.join(", ")}] differ outside axis ${axis}`);
+        shapeError(ctx, `inputs ${dimsText(parts[0].dims)} and ${dimsText(p.dims)} differ outside axis ${axis}`);
       }
       dims[axis] += p.dims[axis];
     }
-    return [{ type: parts[0].type, data: concatData(parts[0].type, parts, axis, dims), dims }];
+    return [{ type: parts[0].type, data: concatData(ctx, parts[0].type, parts, axis, dims), dims }];
   },
   Slice: (ctx, inp) => {
     const x = ctx.need(inp, 0, "data");
@@ -511,15 +517,18 @@ function makeTable(): Record<string, OpFn> {
     let split = ctx.opset >= 13 ? (inp[1] ? ints(inp[1], "split") : null) : ctx.ints("split");
     if (!split) {
       const parts = ctx.opset >= 18 && ctx.has("num_outputs") ? ctx.int("num_outputs", nOut) : nOut;
+      if (!(Number.isInteger(parts) && parts >= 1 && parts <= Math.max(nOut, 1))) {
+        throw ctx.error("BAD_MODEL", `num_outputs ${parts}: expected from 1 to the node's ${nOut} outputs`);
+      }
       const chunk = Math.ceil(D / parts);
       split = [];
       for (let s = 0; s < D || split.length < parts; s += chunk) split.push(Math.max(0, Math.min(chunk, D - s)));
       if (ctx.opset < 18 && D % parts !== 0) shapeError(ctx, `axis ${axis} of size ${D} does not split into ${parts} equal parts`);
     }
-    if (split.reduce((a, b) => a + b, 0) !== D) shapeError(ctx, `split [${split.join(", ")}] does not add up to the axis size ${D}`);
+    if (split.reduce((a, b) => a + b, 0) !== D) shapeError(ctx, `split ${dimsText(split)} does not add up to the axis size ${D}`);
     const outs: OTensor[] = [];
     let s = 0;
-    for (const len of split) { outs.push(sliceAxis(x, axis, s, len)); s += len; }
+    for (const len of split) { outs.push(sliceAxis(ctx, x, axis, s, len)); s += len; }
     return outs;
   },
   Reshape: (ctx, inp) => {
@@ -540,19 +549,20 @@ function makeTable(): Record<string, OpFn> {
     const r = x.dims.length;
     const perm = ctx.ints("perm") ?? [...Array(r).keys()].reverse();
     if (perm.length !== r || new Set(perm).size !== r || perm.some((p) => p < 0 || p >= r)) {
-      throw ctx.error("BAD_MODEL", `perm [${perm.join(", ")}] is not a permutation of ${r} axes`);
+      throw ctx.error("BAD_MODEL", `perm ${dimsText(perm)} is not a permutation of ${r} axes`);
     }
     return [transpose(x, perm)];
   },
   Expand: (ctx, inp) => {
     const x = ctx.need(inp, 0, "input");
-    const shape = ints(ctx.need(inp, 1, "shape"), "shape");
+    const shape = ints(ctx.need(inp, 1, "shape"), `${ctx.where}: shape`);
+    checkShapeValues(shape, `${ctx.where}: shape`);
     const dims = broadcastShape(x.dims, shape);
-    if (!dims) shapeError(ctx, `input [${x.dims.join(", ")}] does not broadcast to [${shape.join(", ")}]`);
+    if (!dims) shapeError(ctx, `input ${dimsText(x.dims)} does not broadcast to ${dimsText(shape)}`);
+    const out = ctx.alloc(x.type, size(dims)); // checked before the index (as large as the output) is made
     const idx = broadcastIndex(x.dims, dims);
-    if (!idx) return [{ type: x.type, data: x.data.slice(), dims }];
-    const out = alloc(x.type, idx.length);
-    for (let i = 0; i < idx.length; i++) out[i] = x.data[idx[i]];
+    if (!idx) (out as Float32Array).set(x.data as ArrayLike<number>);
+    else for (let i = 0; i < idx.length; i++) out[i] = x.data[idx[i]];
     return [{ type: x.type, data: out, dims }];
   },
   Cast: (ctx, inp) => {
@@ -566,10 +576,10 @@ function makeTable(): Record<string, OpFn> {
     const c = ctx.need(inp, 0, "condition"), x = ctx.need(inp, 1, "X"), y = ctx.need(inp, 2, "Y");
     sameType(ctx, x, y);
     const dims = broadcastShape(c.dims, x.dims) && broadcastShape(broadcastShape(c.dims, x.dims)!, y.dims);
-    if (!dims) shapeError(ctx, `condition [${c.dims.join(", ")}], X [${x.dims.join(", ")}] and Y [${y.dims.join(", ")}] do not broadcast`);
-    const ic = broadcastIndex(c.dims, dims), ix = broadcastIndex(x.dims, dims), iy = broadcastIndex(y.dims, dims);
+    if (!dims) shapeError(ctx, `condition ${dimsText(c.dims)}, X ${dimsText(x.dims)} and Y ${dimsText(y.dims)} do not broadcast`);
     const n = size(dims);
-    const out = alloc(x.type, n);
+    const out = ctx.alloc(x.type, n);
+    const ic = broadcastIndex(c.dims, dims), ix = broadcastIndex(x.dims, dims), iy = broadcastIndex(y.dims, dims);
     for (let i = 0; i < n; i++) out[i] = c.data[ic ? ic[i] : i] ? x.data[ix ? ix[i] : i] : y.data[iy ? iy[i] : i];
     return [{ type: x.type, data: out, dims }];
   },
@@ -580,7 +590,7 @@ function makeTable(): Record<string, OpFn> {
   GreaterOrEqual: compare((x, y) => x >= y),
   Not: (ctx, inp) => {
     const x = ctx.need(inp, 0, "X");
-    const out = new Uint8Array(x.data.length);
+    const out = ctx.alloc("bool", x.data.length);
     for (let i = 0; i < out.length; i++) out[i] = x.data[i] ? 0 : 1;
     return [{ type: "bool", data: out, dims: x.dims.slice() }];
   },
@@ -591,7 +601,7 @@ function makeTable(): Record<string, OpFn> {
     const start = scalar(s, `${ctx.where}: start`), limit = scalar(l, `${ctx.where}: limit`), delta = scalar(d, `${ctx.where}: delta`);
     if (delta === 0) throw ctx.error("BAD_ARGUMENT", "delta must not be 0");
     const n = Math.max(Math.ceil((limit - start) / delta), 0);
-    const out = alloc(s.type, n);
+    const out = ctx.alloc(s.type, n);
     for (let i = 0; i < n; i++) out[i] = start + i * delta;
     return [{ type: s.type, data: out, dims: [n] }];
   },
@@ -604,8 +614,8 @@ function makeTable(): Record<string, OpFn> {
       none: (_a, b) => b, add: (a, b) => a + b, mul: (a, b) => a * b, max: (a, b) => Math.max(a, b), min: (a, b) => Math.min(a, b),
     };
     const op = f[red];
-    if (!op) throw ctx.unsupported(`reduction "${red}"`);
-    if (ind.dims.length !== r || upd.dims.join() !== ind.dims.join()) shapeError(ctx, `indices [${ind.dims.join(", ")}] and updates [${upd.dims.join(", ")}] must have the same dims and the rank of data [${x.dims.join(", ")}]`);
+    if (!op) throw ctx.unsupported(`reduction ${describe(red)}`);
+    if (ind.dims.length !== r || upd.dims.join() !== ind.dims.join()) shapeError(ctx, `indices ${dimsText(ind.dims)} and updates ${dimsText(upd.dims)} must have the same dims and the rank of data ${dimsText(x.dims)}`);
     const out = x.data.slice();
     const xs = strides(x.dims), is = strides(ind.dims);
     const idx = ints(ind, "indices");
@@ -635,9 +645,9 @@ function makeTable(): Record<string, OpFn> {
     const outer = size(x.dims.slice(0, axis)), inner = size(x.dims.slice(axis + 1));
     const dims = x.dims.slice();
     dims[axis] = k;
-    const vals = alloc(x.type, size(dims)), inds = new Float64Array(size(dims));
+    const vals = ctx.alloc(x.type, size(dims)), inds = ctx.alloc("int64", size(dims), "indices");
     const order = new Array<number>(D);
-    for (let o = 0; o < outer; o++) {
+    if (x.data.length > 0) for (let o = 0; o < outer; o++) {
       for (let j = 0; j < inner; j++) {
         const at = (i: number): number => x.data[(o * D + i) * inner + j];
         for (let i = 0; i < D; i++) order[i] = i;
@@ -665,7 +675,7 @@ function makeTable(): Record<string, OpFn> {
     const axis = axisOf(ctx.int("axis", 0), r, ctx.where);
     const keep = ctx.int("keepdims", 1), last = ctx.int("select_last_index", 0);
     const D = x.dims[axis], outer = size(x.dims.slice(0, axis)), inner = size(x.dims.slice(axis + 1));
-    const out = new Float64Array(outer * inner);
+    const out = ctx.alloc("int64", outer * inner);
     for (let o = 0; o < outer; o++) {
       for (let j = 0; j < inner; j++) {
         let best = 0, bv = x.data[o * D * inner + j];
@@ -700,7 +710,7 @@ function makeTable(): Record<string, OpFn> {
       if (inp[1]) lo = scalar(inp[1], `${ctx.where}: min`);
       if (inp[2]) hi = scalar(inp[2], `${ctx.where}: max`);
     }
-    const out = alloc(x.type, x.data.length);
+    const out = ctx.alloc(x.type, x.data.length);
     for (let i = 0; i < out.length; i++) { const v = x.data[i]; out[i] = v < lo ? lo : v > hi ? hi : v; }
     return [{ type: x.type, data: out, dims: x.dims.slice() }];
   },

@@ -11,10 +11,11 @@
 // reverses its outputs back: the same computation, step for step.
 // Rows with sequence_lens 0 give Y_h/Y_c zeros, as onnxruntime does (the stack itself keeps their initial state).
 
+import { describe } from "../../errors.js";
 import { RecurrentStack } from "../../core/stack.js";
 import { type ActName, type ActSpec, type CellType, type DirWeights, type LayerSpec, ACT, act, defaultActs, gatesOf } from "../../core/spec.js";
 import type { NodeContext, OpFn, Preparable } from "./node.js";
-import { type OTensor, f32, transpose } from "./tensor.js";
+import { type OTensor, dimsText, f32, transpose } from "./tensor.js";
 
 /** Activations that take alpha / beta (onnxruntime consumes activation_alpha/beta in order for these only). */
 const TAKES_ALPHA = /* @__PURE__ */ new Set<ActName>(["Affine", "LeakyRelu", "ThresholdedRelu", "ScaledTanh", "HardSigmoid", "Elu"]);
@@ -52,7 +53,7 @@ interface NodeSpec { cell: CellType; D: 1 | 2; reverse: boolean; layout: number;
 
 function nodeSpec(ctx: NodeContext, cell: CellType): NodeSpec {
   const dir = ctx.string("direction", "forward");
-  if (dir !== "forward" && dir !== "reverse" && dir !== "bidirectional") throw ctx.unsupported(`direction "${dir}"`);
+  if (dir !== "forward" && dir !== "reverse" && dir !== "bidirectional") throw ctx.unsupported(`direction ${describe(dir)}`);
   const D = dir === "bidirectional" ? 2 : 1;
   const layout = ctx.opset >= 14 ? ctx.int("layout", 0) : 0;
   if (layout !== 0 && layout !== 1) throw ctx.unsupported(`layout ${layout} (0 or 1 expected)`);
@@ -69,7 +70,7 @@ function nodeSpec(ctx: NodeContext, cell: CellType): NodeSpec {
     let ai = 0, bi = 0;
     const specs = names.map((s) => {
       const name = ACT_NAMES.get(s.toLowerCase());
-      if (!name) throw ctx.unsupported(`activation "${s}"`);
+      if (!name) throw ctx.unsupported(`activation ${describe(s)}`);
       const [da, db] = ORT_DEFAULTS[name] ?? [undefined, undefined];
       const a = TAKES_ALPHA.has(name) && ai < alphas.length ? alphas[ai++] : da;
       const b = TAKES_BETA.has(name) && bi < betas.length ? betas[bi++] : db;
@@ -91,7 +92,7 @@ function checkF32(ctx: NodeContext, t: OTensor, what: string): Float32Array {
 
 function checkShape(ctx: NodeContext, t: OTensor, what: string, exp: number[], meaning: string): void {
   if (t.dims.length !== exp.length || t.dims.some((d, i) => d !== exp[i])) {
-    throw ctx.error("SHAPE_MISMATCH", `${what}: expected dims [${exp.join(", ")}] (${meaning}), found [${t.dims.join(", ")}]`);
+    throw ctx.error("SHAPE_MISMATCH", `${what}: expected dims ${dimsText(exp)} (${meaning}), found ${dimsText(t.dims)}`);
   }
 }
 
@@ -99,11 +100,11 @@ function checkShape(ctx: NodeContext, t: OTensor, what: string, exp: number[], m
 function build(ctx: NodeContext, ns: NodeSpec, W: OTensor, R: OTensor, Bt: OTensor | null, P: OTensor | null): RecurrentStack {
   const G = gatesOf(ns.cell), D = ns.D;
   if (W.dims.length !== 3 || W.dims[0] !== D || W.dims[1] % G !== 0) {
-    throw ctx.error("SHAPE_MISMATCH", `W: expected dims [${D}, ${G}·hidden_size, input_size], found [${W.dims.join(", ")}]`);
+    throw ctx.error("SHAPE_MISMATCH", `W: expected dims [${D}, ${G}·hidden_size, input_size], found ${dimsText(W.dims)}`);
   }
   const H = W.dims[1] / G, I = W.dims[2];
   if (ctx.has("hidden_size") && ctx.int("hidden_size", H) !== H) {
-    throw ctx.error("SHAPE_MISMATCH", `W: hidden_size is ${ctx.int("hidden_size", 0)} but W [${W.dims.join(", ")}] has ${H} units per gate`);
+    throw ctx.error("SHAPE_MISMATCH", `W: hidden_size is ${ctx.int("hidden_size", 0)} but W ${dimsText(W.dims)} has ${H} units per gate`);
   }
   checkShape(ctx, R, "R", [D, G * H, H], "num_directions, gates·hidden_size, hidden_size");
   if (Bt) checkShape(ctx, Bt, "B", [D, 2 * G * H], "num_directions, 2·gates·hidden_size");
@@ -125,7 +126,7 @@ function build(ctx: NodeContext, ns: NodeSpec, W: OTensor, R: OTensor, Bt: OTens
     cell: ns.cell, inputSize: I, hiddenSize: H, projSize: 0, directions: D, acts: ns.acts, clip: ns.clip,
     inputForget: ns.inputForget, linearBeforeReset: ns.lbr,
   };
-  return new RecurrentStack(ctx.engine, [spec], [dirs], ns.layout === 1, `${ctx.node.opType} node "${ctx.node.name}"`);
+  return new RecurrentStack(ctx.engine, [spec], [dirs], ns.layout === 1, `${ctx.node.opType} node ${describe(ctx.node.name)}`);
 }
 
 /** Reverses, per row b, the first lens[b] steps of a [T, B, F] (or batch-major [B, T, F]) array. */
@@ -173,7 +174,7 @@ export function recurrentOp(cell: CellType): RecurrentOp {
     const stack = getStack(ctx, ns, inputs);
     const D = ns.D, H = stack.specs[0].hiddenSize, I = stack.inputSize, bf = ns.layout === 1;
     if (X.dims.length !== 3 || X.dims[2] !== I) {
-      throw ctx.error("SHAPE_MISMATCH", `X: expected dims ${bf ? "[batch_size, seq_length" : "[seq_length, batch_size"}, ${I}], found [${X.dims.join(", ")}]`);
+      throw ctx.error("SHAPE_MISMATCH", `X: expected dims ${bf ? "[batch_size, seq_length" : "[seq_length, batch_size"}, ${I}], found ${dimsText(X.dims)}`);
     }
     const T = bf ? X.dims[1] : X.dims[0], B = bf ? X.dims[0] : X.dims[1];
     // sequence_lens

@@ -24,16 +24,43 @@ export const ONNX_DTYPE_NAME: Record<number, string> = {
   9: "BOOL", 10: "FLOAT16", 11: "DOUBLE", 12: "UINT32", 13: "UINT64", 14: "COMPLEX64", 15: "COMPLEX128", 16: "BFLOAT16",
 };
 
-export function alloc(type: DType, n: number): Data {
-  switch (type) {
-    case "float32": return new Float32Array(n);
-    case "float64": case "int64": return new Float64Array(n);
-    case "int32": return new Int32Array(n);
-    case "int16": return new Int16Array(n);
-    case "int8": return new Int8Array(n);
-    case "uint16": return new Uint16Array(n);
-    case "uint8": case "bool": return new Uint8Array(n);
+/** What bounds the tensors a model makes: the engine (its maxElements), or NO_LIMIT for copies of existing data. */
+export interface ElementLimit {
+  checkElements(n: number, what: string): void;
+}
+export const NO_LIMIT: ElementLimit = { checkElements() {} };
+
+/**
+ * A zeroed array of n elements of `type`. n is checked first (a non-negative integer within `limit`, else
+ * BAD_MODEL / LIMIT_EXCEEDED naming `what`), and a failed allocation is LIMIT_EXCEEDED, never a RangeError.
+ */
+export function alloc(type: DType, n: number, limit: ElementLimit, what: string): Data {
+  if (!(Number.isSafeInteger(n) && n >= 0)) throw new RnnError("BAD_MODEL", `${what}: ${n} elements is not a valid tensor size`);
+  limit.checkElements(n, what);
+  try {
+    switch (type) {
+      case "float32": return new Float32Array(n);
+      case "float64": case "int64": return new Float64Array(n);
+      case "int32": return new Int32Array(n);
+      case "int16": return new Int16Array(n);
+      case "int8": return new Int8Array(n);
+      case "uint16": return new Uint16Array(n);
+      case "uint8": case "bool": return new Uint8Array(n);
+    }
+  } catch (e) {
+    throw new RnnError("LIMIT_EXCEEDED", `${what}: could not allocate ${n} ${type} elements (${String((e as Error)?.message).slice(0, 100)})`);
   }
+}
+
+/** Dims (or any integer list) for a message: at most `max` values, then "…" and the count. */
+export function dimsText(dims: readonly (number | string | null)[], max = 8): string {
+  const head = dims.slice(0, max).map((d) => (d === null ? "*" : typeof d === "string" && d.length > 40 ? d.slice(0, 40) + "…" : String(d)));
+  return `[${head.join(", ")}${dims.length > max ? `, … (${dims.length} in all)` : ""}]`;
+}
+
+/** Checks that dims computed from data (a shape input, an attribute) are non-negative integers; BAD_MODEL if not. */
+export function checkShapeValues(dims: readonly number[], what: string): void {
+  if (dims.some((d) => !(Number.isSafeInteger(d) && d >= 0))) throw new RnnError("BAD_MODEL", `${what}: dims ${dimsText(dims)} are not all non-negative integers`);
 }
 
 export function tensor(type: DType, data: Data, dims: number[]): OTensor {
@@ -69,7 +96,7 @@ export function halfToFloat(h: number): number {
 
 /** Values converted to another dtype as ONNX Cast does (floats to integers truncate toward zero). */
 export function castData(src: Data, from: DType, to: DType): Data {
-  const out = alloc(to, src.length);
+  const out = alloc(to, src.length, NO_LIMIT, `cast to ${to}`);
   if (to === "bool") {
     for (let i = 0; i < src.length; i++) out[i] = src[i] !== 0 ? 1 : 0;
   } else if (isFloat(to) || !isFloat(from)) {
@@ -83,7 +110,7 @@ export function castData(src: Data, from: DType, to: DType): Data {
 
 /** A scalar (or one-element tensor) as a number. */
 export function scalar(t: OTensor, what: string): number {
-  if (t.data.length !== 1) throw new RnnError("BAD_MODEL", `${what}: expected a single value, found a tensor of dims [${t.dims.join(", ")}]`);
+  if (t.data.length !== 1) throw new RnnError("BAD_MODEL", `${what}: expected a single value, found a tensor of dims ${dimsText(t.dims)}`);
   return t.data[0];
 }
 
@@ -103,7 +130,7 @@ export function transpose(t: OTensor, perm: number[]): OTensor {
   const r = t.dims.length;
   const dims = perm.map((p) => t.dims[p]);
   const n = t.data.length;
-  const out = alloc(t.type, n);
+  const out = alloc(t.type, n, NO_LIMIT, "transpose");
   if (r <= 1 || perm.every((p, i) => p === i)) { (out as Float32Array).set(t.data as ArrayLike<number>); return { type: t.type, data: out, dims }; }
   if (perm[r - 1] === r - 1 && t.dims[r - 1] > 1) {
     // the last axis stays: move whole rows
