@@ -1,20 +1,11 @@
 // loadKeras: model.json spellings (Keras 2 converter wrapper, legacy Sequential list, object input), safe parsing
 // (no prototype pollution), and every error class with the part of the model it names.
-import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { RnnError } from "../../../src/errors.js";
 import { loadKeras } from "../../../src/io/keras/index.js";
 import { closeTo, engineFor } from "../../helpers.js";
+import { type AnyJson, fixture, read } from "./fixture.js";
 
-const DIR = new URL("../../fixtures/keras/", import.meta.url);
-const read = (f: string) => readFileSync(new URL(f, DIR));
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type AnyJson = any;
-const fixture = (name: string) => ({
-  json: JSON.parse(read(`${name}.model.json`).toString()) as AnyJson,
-  bytes: new Uint8Array(read(`${name}.weights.bin`)),
-  io: JSON.parse(read(`${name}.io.json`).toString()) as AnyJson,
-});
 const inputOf = (io: AnyJson) => ({
   data: io.input.dtype === "int32" ? Int32Array.from(io.input.data) : Float32Array.from(io.input.data),
   dims: io.input.dims as number[],

@@ -1,20 +1,12 @@
 // Regressions found by the fuzzer (tests/fuzz, loader keras), each on a small hand-made edit of a fixture:
 // a load that fails after layers were built frees their engine memory, and messages stay short however large the
 // model.json values they quote.
-import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { RnnError } from "../../../src/errors.js";
 import { loadKeras } from "../../../src/io/keras/index.js";
 import { engineFor } from "../../helpers.js";
+import { type AnyJson, fixture, read } from "./fixture.js";
 
-const DIR = new URL("../../fixtures/keras/", import.meta.url);
-const read = (f: string) => readFileSync(new URL(f, DIR));
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type AnyJson = any;
-const fixture = (name: string) => ({
-  json: JSON.parse(read(`${name}.model.json`).toString()) as AnyJson,
-  bytes: new Uint8Array(read(`${name}.weights.bin`)),
-});
 
 /** The fuzzer's oracle: an RnnError with this code, a message under 2,000 characters, and no engine block left. */
 async function rejectsClean(f: () => Promise<unknown> | unknown, code: string, ...parts: string[]): Promise<RnnError> {
