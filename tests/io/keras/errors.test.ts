@@ -112,7 +112,7 @@ describe("loadKeras errors", () => {
     await rejects(loadKeras(json, bytes, { engine }), "UNSUPPORTED_OP", lstmName, "frobnicate");
     ({ json, bytes } = fixture("lstm_stacked_sigmoid"));
     layers()[1].config.stateful = true;
-    await rejects(loadKeras(json, bytes, { engine }), "UNSUPPORTED_OP", lstmName, "stateful");
+    await rejects(loadKeras(json, bytes, { engine }), "UNSUPPORTED_OP", lstmName, "stateful", "only false is supported, found true");
     ({ json, bytes } = fixture("lstm_stacked_sigmoid"));
     layers()[1].config.recurrent_activation = "softmax";
     await rejects(loadKeras(json, bytes, { engine }), "UNSUPPORTED_OP", lstmName, "softmax");
