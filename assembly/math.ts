@@ -6,13 +6,21 @@
 //   |n| <= 127) and a lo part (Cody–Waite); e^r by its Taylor polynomial of degree 7 on |r| <= ln2/2 (truncation
 //   error < 5.3e-9 relative); 2^n built from its exponent bits. Domain: x in [-87.33, 0]; below that the result is 0
 //   (the true value is < 1.2e-38). NaN propagates. Measured (tests/kernels/math.test.ts): <= 2 ulp.
-// sigmoid(x) = 1 / (1 + e) for x >= 0 and e / (1 + e) for x < 0, with e = exp(-|x|): one division, no cancellation.
-//   Whole f32 range; ±Inf -> 1 / 0; NaN -> NaN. Measured maximum absolute error 8.9e-8 over ~4M values spanning
-//   the whole f32 range (every 2^9-th bit pattern), the same in all three builds; budget 2e-7
+// exp(x), x <= 0, inside sigmoid and tanh (`expg`): the same reduction with one ln2 constant (n·ln2 rounds once; the
+//   error it adds is relative to e, and sigmoid/tanh need e only to an absolute accuracy) and, for e^r, a degree-5
+//   polynomial 1 + r + r^2(G2 + r(G3 + r(G4 + r G5))) fitted for minimal maximum relative error on |r| <= ln2/2
+//   (1.03e-7 in exact arithmetic; linear programming over 4001 points, tests/kernels/math.test.ts measures the
+//   result): 5 multiply-adds instead of 7 and 1 for the reduction instead of 2, the gate math being half of a step
+//   at H = 64. Below EXP_MIN it returns ~2^-126 unless `zeroBelow` (sigmoid needs sigmoid(-Inf) = 0 exactly; tanh
+//   does not use e below 2^-25).
+// sigmoid(x) = 1 / (1 + e) for x >= 0 and e / (1 + e) for x < 0, with e = expg(-|x|): one division, no cancellation.
+//   Whole f32 range; ±Inf -> 1 / 0; NaN -> NaN. Measured maximum absolute error 9.4e-8 (relaxed build 9.1e-8) over
+//   the 8.36M finite values among every 2^9-th bit pattern (8.9e-8 with the degree-7 exp); budget 2e-7
 //   (tests/kernels/math.test.ts).
 // tanh(x): |x| < 0.25: odd Taylor polynomial to x^9 (truncation < 2.2e-9 relative); otherwise
-//   sign(x)·(1 - e)/(1 + e) with e = exp(-2|x|) (1 - e >= 0.39, so no harmful cancellation). ±Inf -> ±1; NaN -> NaN.
-//   Measured maximum absolute error 8.8e-8 over the same ~4M-value sweep, all three builds; budget 2e-7.
+//   sign(x)·(1 - e)/(1 + e) with e = expg(-2|x|) (1 - e >= 0.39, so no harmful cancellation). ±Inf -> ±1; NaN -> NaN.
+//   Measured maximum absolute error 1.11e-7 over the same sweep, all three builds (8.9e-8 with the degree-7 exp);
+//   budget 2e-7.
 // log1p(e) for e in [0, 1] (used by softplus): s = e / (2 + e), log1p(e) = 2·atanh(s) = 2(s + s^3/3 + ... + s^13/13),
 //   s <= 1/3 so the truncation is < 5e-9 relative.
 // SIMD forms load their constants from KV (one splatted v128 each: V8 builds an immediate v128 with three
@@ -53,6 +61,11 @@ const T5: f32 = reinterpret<f32>(0x3E088889); // 2/15
 const T7: f32 = reinterpret<f32>(0xBD5D0DD1); // -17/315
 const T9: f32 = reinterpret<f32>(0x3C5F6F30); // 62/2835 (0.0218694885)
 const TANH_SMALL: f32 = 0.25;
+const NEG_LN2: f32 = reinterpret<f32>(0xBF317218); // -ln2 rounded to f32
+const G2: f32 = reinterpret<f32>(0x3EFFFEFE); // 0.4999923   (expg's minimax polynomial, see the header)
+const G3: f32 = reinterpret<f32>(0x3E2AABC7); // 0.1666709
+const G4: f32 = reinterpret<f32>(0x3D2B9511); // 0.041890208
+const G5: f32 = reinterpret<f32>(0x3C083A76); // 0.008314719
 const L3: f32 = reinterpret<f32>(0x3EAAAAAB); // 1/3
 const L5: f32 = 0.2;
 const L7: f32 = reinterpret<f32>(0x3E124925); // 1/7
@@ -80,8 +93,23 @@ const L13: f32 = reinterpret<f32>(0x3D9D89D9); // 1/13
   return x < EXP_MIN ? <f32>0.0 : y;
 }
 
+/** exp(x) for x <= 0 inside sigmoid and tanh (see the header); 0 below EXP_MIN when zeroBelow. */
+// @ts-ignore: decorator
+@inline function expg_s(x: f32, zeroBelow: bool): f32 {
+  let xc = max<f32>(x, EXP_MIN);
+  let n = nearest<f32>(xc * LOG2E);
+  let r = madd_s(n, NEG_LN2, xc);
+  let p = madd_s(G5, r, G4);
+  p = madd_s(p, r, G3);
+  p = madd_s(p, r, G2);
+  p = madd_s(p, r, 1.0);
+  p = madd_s(p, r, 1.0);
+  let y = p * reinterpret<f32>((<i32>n + 127) << 23);
+  return zeroBelow && x < EXP_MIN ? <f32>0.0 : y;
+}
+
 export function sigmoid_s(x: f32): f32 {
-  let e = expn_s(-abs<f32>(x));
+  let e = expg_s(-abs<f32>(x), true);
   let num: f32 = x >= 0 ? <f32>1.0 : e;
   return num / (<f32>1.0 + e);
 }
@@ -94,7 +122,7 @@ export function tanh_s(x: f32): f32 {
   q = madd_s(q, x2, T5);
   q = madd_s(q, x2, T3);
   let small = madd_s(q * x2, x, x);
-  let e = expn_s(<f32>-2.0 * ax);
+  let e = expg_s(<f32>-2.0 * ax, false);
   let big = (<f32>1.0 - e) / (<f32>1.0 + e);
   big = copysign<f32>(big, x);
   return ax < TANH_SMALL ? small : big;
@@ -161,10 +189,15 @@ const KV: usize = memory.data<u32>([
   0xC0000000, 0xC0000000, 0xC0000000, 0xC0000000, // 16 -2.0
   0x3E800000, 0x3E800000, 0x3E800000, 0x3E800000, // 17 TANH_SMALL = 0.25
   0x80000000, 0x80000000, 0x80000000, 0x80000000, // 18 sign bit
+  0xBF317218, 0xBF317218, 0xBF317218, 0xBF317218, // 19 NEG_LN2
+  0x3C083A76, 0x3C083A76, 0x3C083A76, 0x3C083A76, // 20 G5
+  0x3D2B9511, 0x3D2B9511, 0x3D2B9511, 0x3D2B9511, // 21 G4
+  0x3E2AABC7, 0x3E2AABC7, 0x3E2AABC7, 0x3E2AABC7, // 22 G3
+  0x3EFFFEFE, 0x3EFFFEFE, 0x3EFFFEFE, 0x3EFFFEFE, // 23 G2
 ], 16);
 const K_EXP_MIN = 0, K_LOG2E = 1, K_LN2_HI = 2, K_LN2_LO = 3, K_C7 = 4, K_C6 = 5, K_C5 = 6, K_C4 = 7, K_C3 = 8;
 const K_C2 = 9, K_ONE = 10, K_EXP_BIAS = 11, K_T9 = 12, K_T7 = 13, K_T5 = 14, K_T3 = 15, K_MINUS_TWO = 16;
-const K_TANH_SMALL = 17, K_SIGN = 18;
+const K_TANH_SMALL = 17, K_SIGN = 18, K_NEG_LN2 = 19, K_G5 = 20, K_G4 = 21, K_G3 = 22, K_G2 = 23;
 
 // @ts-ignore: decorator
 @inline function kv(i: i32): v128 {
@@ -189,10 +222,25 @@ const K_TANH_SMALL = 17, K_SIGN = 18;
   return v128.andnot(y, f32x4.lt(x, kv(K_EXP_MIN)));
 }
 
+/** expg_s on four lanes. */
+// @ts-ignore: decorator
+@inline function expg_v(x: v128, zeroBelow: bool): v128 {
+  let xc = f32x4.pmax(x, kv(K_EXP_MIN));
+  let n = f32x4.nearest(f32x4.mul(xc, kv(K_LOG2E)));
+  let r = madd(n, kv(K_NEG_LN2), xc);
+  let p = madd(kv(K_G5), r, kv(K_G4));
+  p = madd(p, r, kv(K_G3));
+  p = madd(p, r, kv(K_G2));
+  p = madd(p, r, kv(K_ONE));
+  p = madd(p, r, kv(K_ONE));
+  let y = f32x4.mul(p, i32x4.shl(f32x4.add(n, kv(K_EXP_BIAS)), 23));
+  return zeroBelow ? v128.andnot(y, f32x4.lt(x, kv(K_EXP_MIN))) : y;
+}
+
 /** sigmoid on four lanes, inlined where the step kernels specialise for the default activations. */
 // @ts-ignore: decorator
 @inline export function sigmoid_vi(x: v128): v128 {
-  let e = expn_v(v128.or(x, kv(K_SIGN))); // exp(-|x|)
+  let e = expg_v(v128.or(x, kv(K_SIGN)), true); // exp(-|x|)
   let one = kv(K_ONE);
   let num = v128.bitselect(one, e, f32x4.ge(x, f32x4.splat(0)));
   return f32x4.div(num, f32x4.add(one, e));
@@ -208,7 +256,7 @@ const K_TANH_SMALL = 17, K_SIGN = 18;
   q = madd(q, x2, kv(K_T5));
   q = madd(q, x2, kv(K_T3));
   let small = madd(f32x4.mul(q, x2), x, x);
-  let e = expn_v(f32x4.mul(kv(K_MINUS_TWO), ax));
+  let e = expg_v(f32x4.mul(kv(K_MINUS_TWO), ax), false);
   let one = kv(K_ONE);
   let big = f32x4.div(f32x4.sub(one, e), f32x4.add(one, e));
   big = v128.or(v128.andnot(big, signMask), v128.and(x, signMask));
