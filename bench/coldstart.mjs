@@ -20,23 +20,11 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { ROOT, machineLine, writeSection } from "./size.mjs";
+import { median, uniformF32 as uniform } from "./common.mjs";
 
 const T = 50, B = 1, I = 32, H = 64, G = 4;
 const COLD_START_BUDGET_MS = 15;
 
-/** mulberry32 → uniform(-a, a) float32 weights. */
-function uniform(seed, n, a) {
-  let s = seed >>> 0;
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    out[i] = ((((t ^ (t >>> 14)) >>> 0) / 4294967296) * 2 - 1) * a;
-  }
-  return out;
-}
 
 // --- a minimal protobuf writer (wire types 0 and 2 are all ONNX needs here) ---
 function varint(n) {
@@ -125,7 +113,6 @@ const t1 = performance.now();
 console.log(JSON.stringify({ importToResult: t1 - t0, processToResult: t1, y0: y[0], yLast: y[y.length - 1], build: (await api.init()).build }));
 `;
 
-const median = (xs) => { const s = [...xs].sort((p, q) => p - q); const n = s.length; return n % 2 ? s[(n - 1) >> 1] : (s[n / 2 - 1] + s[n / 2]) / 2; };
 
 function maxRelDiff(a, b) {
   let m = 0;

@@ -18,6 +18,20 @@ export function runtimeName() {
 
 export function now() { return performance.now(); }
 
+/** mulberry32 → n seeded float32 values uniform in (-a, a): the benchmarks' weights and inputs. */
+export function uniformF32(seed, n, a = 1) {
+  let s = seed >>> 0;
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    out[i] = ((((t ^ (t >>> 14)) >>> 0) / 4294967296) * 2 - 1) * a;
+  }
+  return out;
+}
+
 export function median(xs) {
   const s = [...xs].sort((a, b) => a - b);
   const n = s.length;

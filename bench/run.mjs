@@ -21,7 +21,7 @@ import { readFileSync, existsSync } from "node:fs";
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import {
-  BENCH, ROOT, commandLine, fmt, loadAverage, machineLine, median, now, pkgVersion, runtimeName, spread, table, writeRegion,
+  BENCH, ROOT, commandLine, fmt, loadAverage, machineLine, median, now, pkgVersion, runtimeName, spread, table, uniformF32, writeRegion,
 } from "./common.mjs";
 
 // ---------------------------------------------------------------- options
@@ -70,18 +70,9 @@ function weightsOf(c) {
   };
 }
 
-/** Seeded input X [T, B, I] in (-1, 1) (mulberry32). */
+/** Seeded input X [T, B, I] in (-1, 1). */
 function inputOf(c, seed = 7) {
-  const n = c.T * c.B * c.I, x = new Float32Array(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    x[i] = (((t ^ (t >>> 14)) >>> 0) / 4294967296) * 2 - 1;
-  }
-  return x;
+  return uniformF32(seed, c.T * c.B * c.I);
 }
 
 /** Multiply-adds ×2 of the gate matrices: 2·G·H·(I+H)·T·B·D (the GFLOP count). */
