@@ -37,6 +37,65 @@ export function tile4x8(out: usize, os: usize, x: usize, xs: usize, w: usize, ws
   v128.store(out, a30); v128.store(out, a31, 16);
 }
 
+/**
+ * tile4x8 for 6 rows: 12 accumulators. With relaxed_madd (no product temporary) the whole tile fits the 15 vector
+ * registers V8 allocates on x64, and it issues 4 loads per 6 multiply-adds instead of 3 per 4; with an unfused
+ * mul + add V8 spills, so the SIMD build keeps 4 rows (see tileRows).
+ */
+export function tile6x8(out: usize, os: usize, x: usize, xs: usize, w: usize, ws: usize, K: i32): void {
+  let a00 = f32x4.splat(0), a01 = f32x4.splat(0);
+  let a10 = f32x4.splat(0), a11 = f32x4.splat(0);
+  let a20 = f32x4.splat(0), a21 = f32x4.splat(0);
+  let a30 = f32x4.splat(0), a31 = f32x4.splat(0);
+  let a40 = f32x4.splat(0), a41 = f32x4.splat(0);
+  let a50 = f32x4.splat(0), a51 = f32x4.splat(0);
+  let x0 = x, x1 = x + xs, x2 = x + 2 * xs, x3 = x + 3 * xs, x4 = x + 4 * xs, x5 = x + 5 * xs;
+  for (let k = 0; k < K; k++) {
+    let w0 = v128.load(w);
+    let w1 = v128.load(w, 16);
+    let h = splat_at(x0);
+    a00 = madd(w0, h, a00); a01 = madd(w1, h, a01);
+    h = splat_at(x1);
+    a10 = madd(w0, h, a10); a11 = madd(w1, h, a11);
+    h = splat_at(x2);
+    a20 = madd(w0, h, a20); a21 = madd(w1, h, a21);
+    h = splat_at(x3);
+    a30 = madd(w0, h, a30); a31 = madd(w1, h, a31);
+    h = splat_at(x4);
+    a40 = madd(w0, h, a40); a41 = madd(w1, h, a41);
+    h = splat_at(x5);
+    a50 = madd(w0, h, a50); a51 = madd(w1, h, a51);
+    w += ws; x0 += 4; x1 += 4; x2 += 4; x3 += 4; x4 += 4; x5 += 4;
+  }
+  v128.store(out, a00); v128.store(out, a01, 16); out += os;
+  v128.store(out, a10); v128.store(out, a11, 16); out += os;
+  v128.store(out, a20); v128.store(out, a21, 16); out += os;
+  v128.store(out, a30); v128.store(out, a31, 16); out += os;
+  v128.store(out, a40); v128.store(out, a41, 16); out += os;
+  v128.store(out, a50); v128.store(out, a51, 16);
+}
+
+/**
+ * Rows per register tile on the many-row paths (the projection GEMM, recurrent steps with B > 1, the LSTM projection):
+ * 6 in the relaxed-SIMD build, 4 in the SIMD build (bench/RESULTS.md has the measurements). Either gives the same sums
+ * in the same order; `set_tile_rows` switches it so that the tests can check the 6-row path bit for bit in the SIMD build.
+ */
+let tileRows: i32 = ASC_FEATURE_RELAXED_SIMD ? 6 : 4;
+
+/** Sets the rows per tile (4 or 6; anything else leaves it) and returns the previous value. */
+export function set_tile_rows(n: i32): i32 {
+  let old = tileRows;
+  if (n == 4 || n == 6) tileRows = n;
+  return old;
+}
+
+/** The rows the next tile takes when `left` rows remain: 6, 4 or 1 (a 6 never leaves a tail of 2 or 3 single rows). */
+// @ts-ignore: decorator
+@inline export function next_rows(left: i32): i32 {
+  if (tileRows == 6 && left >= 6 && left != 8 && left != 9) return 6;
+  return left >= 4 ? 4 : 1;
+}
+
 /** out[0..8) = Σ_k x[k] · w[k][0..8); w row k at w + k·ws. */
 export function tile1x8(out: usize, x: usize, w: usize, ws: usize, K: i32): void {
   let a0 = f32x4.splat(0), a1 = f32x4.splat(0);
@@ -127,25 +186,21 @@ function f32_gemm_simd(out: usize, os: usize, x: usize, xs: usize, w: usize, bia
       let wp = w + <usize>nb * <usize>K * 32;
       let bp = bias + <usize>nb * 32;
       let m = m0;
-      for (; m + 4 <= m1; m += 4) {
+      while (m < m1) {
+        let n = next_rows(m1 - m);
         let o = out + <usize>m * os + <usize>nb * 32;
-        tile4x8(o, os, x + <usize>m * xs, xs, wp, 32, K);
+        if (n == 6) tile6x8(o, os, x + <usize>m * xs, xs, wp, 32, K);
+        else if (n == 4) tile4x8(o, os, x + <usize>m * xs, xs, wp, 32, K);
+        else tile1x8(o, x + <usize>m * xs, wp, 32, K);
         if (bias) {
           let b0 = v128.load(bp), b1 = v128.load(bp, 16);
-          for (let r = 0; r < 4; r++) {
+          for (let r = 0; r < n; r++) {
             let orow = o + <usize>r * os;
             v128.store(orow, f32x4.add(v128.load(orow), b0));
             v128.store(orow, f32x4.add(v128.load(orow, 16), b1), 16);
           }
         }
-      }
-      for (; m < m1; m++) {
-        let o = out + <usize>m * os + <usize>nb * 32;
-        tile1x8(o, x + <usize>m * xs, wp, 32, K);
-        if (bias) {
-          v128.store(o, f32x4.add(v128.load(o), v128.load(bp)));
-          v128.store(o, f32x4.add(v128.load(o, 16), v128.load(bp, 16)), 16);
-        }
+        m += n;
       }
     }
   }

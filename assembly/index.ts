@@ -16,3 +16,4 @@ export function build_kind(): i32 {
 export function heap_base(): usize {
   return __heap_base;
 }
+export { set_tile_rows } from "./gemm";

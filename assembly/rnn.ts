@@ -20,7 +20,7 @@
 
 import { madd, madd_s } from "./simd";
 import { ACT_SIGMOID, ACT_TANH, act_s, act_v, sigmoid_vi, tanh_vi } from "./math";
-import { tile4x8, panel1 } from "./gemm";
+import { tile4x8, tile6x8, panel1, next_rows } from "./gemm";
 
 export const D_CELL = 0; // 0 RNN, 1 LSTM, 2 GRU
 export const D_T = 1;
@@ -174,12 +174,19 @@ function panel_rows(gates: usize, h: usize, hs: usize, w: usize, K: i32, G: i32,
   let gs = <usize>G * 32;
   if (B == 1) { panel1(gates, h, w, K, G); return; }
   let b = 0;
-  for (; b + 4 <= B; b += 4) {
-    for (let g = 0; g < G; g++) {
-      tile4x8(gates + <usize>b * gs + <usize>g * 32, gs, h + <usize>b * hs, hs, w + <usize>g * 32, gs, K);
+  while (b < B) {
+    let n = next_rows(B - b);
+    if (n == 1) {
+      panel1(gates + <usize>b * gs, h + <usize>b * hs, w, K, G);
+    } else {
+      for (let g = 0; g < G; g++) {
+        let o = gates + <usize>b * gs + <usize>g * 32, wg = w + <usize>g * 32;
+        if (n == 6) tile6x8(o, gs, h + <usize>b * hs, hs, wg, gs, K);
+        else tile4x8(o, gs, h + <usize>b * hs, hs, wg, gs, K);
+      }
     }
+    b += n;
   }
-  for (; b < B; b++) panel1(gates + <usize>b * gs, h + <usize>b * hs, w, K, G);
 }
 
 /** Batch 1: the pre-activations of every panel, [NP][G][8] at gates (see gates_bytes). */
@@ -250,8 +257,13 @@ function step_simd(d: usize, hA: usize, hB: usize): void {
       for (let q = 0; q < PB; q++) {
         let w = wp + <usize>q * panelBytes;
         let b = 0;
-        for (; b + 4 <= B; b += 4) tile4x8(hB + <usize>b * hs + <usize>q * 32, hs, hraw + <usize>b * hps, hps, w, 32, H);
-        for (; b < B; b++) panel1(hB + <usize>b * hs + <usize>q * 32, hraw + <usize>b * hps, w, H, 1);
+        while (b < B) {
+          let n = next_rows(B - b), o = hB + <usize>b * hs + <usize>q * 32, xr = hraw + <usize>b * hps;
+          if (n == 6) tile6x8(o, hs, xr, hps, w, 32, H);
+          else if (n == 4) tile4x8(o, hs, xr, hps, w, 32, H);
+          else panel1(o, xr, w, H, 1);
+          b += n;
+        }
       }
     }
   } else if (cell == CELL_GRU) {

@@ -3,6 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { panel8 } from "../../src/core/packed.js";
 import { round8 } from "../../src/core/spec.js";
+import { Engine } from "../../src/engine/engine.js";
 import { BUILDS, closeTo, engineFor, randF32, rng, sameBits } from "../helpers.js";
 import { tailSizes } from "./registry.js";
 
@@ -40,6 +41,33 @@ describe("f32_gemm", () => {
         }
       }
       expect(cases).toBeGreaterThan(400);
+    });
+  }
+
+  // The relaxed-SIMD build tiles rows by 6 (then 4, then 1); the SIMD build by 4. Both orders of work give the same
+  // sums, so the 6-row path is checked bit for bit in the SIMD build (its own engine, switched with set_tile_rows),
+  // and in the relaxed build the two tilings must agree with each other exactly.
+  const sixRowSizes = [...new Set([...tailSizes(6, 67), 8, 9, 10, 11, 12, 14, 15, 64])].sort((a, b) => a - b);
+  for (const b of ["simd", "relaxed-simd"] as const) {
+    it(`6-row tiles give the same bits as ${b === "simd" ? "f32_gemm_ref" : "4-row tiles"}, ${b} build`, async () => {
+      const e = await Engine.create({ build: b });
+      expect(e.k.set_tile_rows(6)).toBe(b === "simd" ? 4 : 6);
+      const r = rng(7);
+      for (const M of sixRowSizes) {
+        for (const [K, N] of [[1, 8], [17, 24], [64, 40]]) {
+          const x = randF32(r, M * K), W = randF32(r, N * K), bias = randF32(r, N);
+          const xp = e.upload(x, "x"), wp = e.upload(panel8(W, N, K, (n) => n, N), "w"), bp = e.upload(bias, "b");
+          const o1 = e.alloc(M * N * 4, "o1"), o2 = e.alloc(M * N * 4, "o2");
+          e.k.set_tile_rows(6);
+          e.k.f32_gemm(o1, N * 4, xp, K * 4, wp, bp, M, K, N);
+          if (b === "simd") e.k.f32_gemm_ref(o2, N * 4, xp, K * 4, wp, bp, M, K, N);
+          else { e.k.set_tile_rows(4); e.k.f32_gemm(o2, N * 4, xp, K * 4, wp, bp, M, K, N); }
+          expect(sameBits(e.read(o1, M * N), e.read(o2, M * N)), `M=${M} K=${K} N=${N}`).toBeNull();
+        }
+      }
+      e.k.set_tile_rows(6);
+      expect(e.k.set_tile_rows(5)).toBe(6); // 5 is refused: the setting stays 6
+      expect(e.k.set_tile_rows(4)).toBe(6);
     });
   }
 

@@ -9,6 +9,7 @@ export interface KernelEntry {
 }
 
 export const KERNELS: KernelEntry[] = [
+  // M and B: 4 rows per tile in the SIMD build, 6 in the relaxed-SIMD build (`set_tile_rows`), then single rows.
   { name: "input projection GEMM", fast: "f32_gemm", ref: "f32_gemm_ref", tiles: { M: 4, N: 8, K: 1 } },
   { name: "recurrent sequence", fast: "rnn_seq", ref: "rnn_seq_ref", tiles: { B: 4, H: 8 } },
   { name: "activations", fast: "f32_vact", ref: "f32_vact_ref", tiles: { n: 4 } },

@@ -2,6 +2,7 @@
 // batch sizes (row tiles of 4): bit for bit in the SIMD build, within tolerance in the relaxed-SIMD build.
 import { describe, expect, it } from "vitest";
 import { RecurrentStack } from "../../src/core/stack.js";
+import { Engine } from "../../src/engine/engine.js";
 import { type CellType, type DirWeights, type LayerSpec, defaultActs, gatesOf } from "../../src/core/spec.js";
 import { closeTo, engineFor, randF32, rng, sameBits } from "../helpers.js";
 import { tailSizes } from "../kernels/registry.js";
@@ -41,4 +42,34 @@ describe("rnn_seq vs rnn_seq_ref", () => {
       expect(n).toBeGreaterThan(200);
     });
   }
+
+  // The relaxed-SIMD build tiles batch rows by 6: the same path in the SIMD build (own engine, set_tile_rows(6)) must
+  // give rnn_seq_ref's bits, for every cell, with and without an LSTM projection, over B around the 6/4/1 splits.
+  it("6-row batch tiles give rnn_seq_ref's bits, SIMD build", async () => {
+    const engine = await Engine.create({ build: "simd" });
+    engine.k.set_tile_rows(6);
+    const r = rng(23);
+    let n = 0;
+    for (const cell of ["lstm", "gru", "rnn"] as CellType[]) {
+      for (const B of [5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 32]) {
+        for (const H of [8, 13]) {
+          const I = 3, G = gatesOf(cell), lbr = B % 2 === 0, P = cell === "lstm" && B % 3 === 0 ? 5 : 0;
+          const K = P || H;
+          const spec: LayerSpec = { cell, inputSize: I, hiddenSize: H, projSize: P, directions: 1, acts: [defaultActs(cell)], clip: Infinity, inputForget: false, linearBeforeReset: lbr };
+          const w: DirWeights = { W: randF32(r, G * H * I), R: randF32(r, G * H * K, 1 / Math.sqrt(H)), Wb: randF32(r, G * H), Rb: randF32(r, G * H) };
+          if (P) w.Wp = randF32(r, P * H, 1 / Math.sqrt(H));
+          const s = new RecurrentStack(engine, [spec], [[w]], false);
+          const T = 3;
+          const x = { data: randF32(r, T * B * I), dims: [T, B, I] };
+          const fast = s.forward(x), twin = s.forward(x, { ref: true });
+          const what = `${cell} H=${H} B=${B} P=${P}`;
+          expect(sameBits(fast.output.data, twin.output.data), what).toBeNull();
+          expect(sameBits(fast.h.data, twin.h.data), what).toBeNull();
+          s.dispose();
+          n++;
+        }
+      }
+    }
+    expect(n).toBe(72);
+  });
 });
