@@ -179,31 +179,64 @@ export function f32_gemm(out: usize, os: usize, x: usize, xs: usize, w: usize, b
 }
 
 function f32_gemm_simd(out: usize, os: usize, x: usize, xs: usize, w: usize, bias: usize, M: i32, K: i32, N: i32): void {
-  let NB = N >> 3;
+  let NB = N >> 3, ps = <usize>K * 32;
   for (let m0 = 0; m0 < M; m0 += MB) {
     let m1 = min<i32>(m0 + MB, M);
+    // Multi-row tiles cover [m0, mt); the rows after mt (at most 5) run one at a time across several panels.
+    let mt = m0;
+    while (mt < m1) {
+      let n = next_rows(m1 - mt);
+      if (n == 1) break;
+      mt += n;
+    }
     for (let nb = 0; nb < NB; nb++) {
-      let wp = w + <usize>nb * <usize>K * 32;
-      let bp = bias + <usize>nb * 32;
+      let wp = w + <usize>nb * ps;
       let m = m0;
-      while (m < m1) {
+      while (m < mt) {
         let n = next_rows(m1 - m);
         let o = out + <usize>m * os + <usize>nb * 32;
         if (n == 6) tile6x8(o, os, x + <usize>m * xs, xs, wp, 32, K);
-        else if (n == 4) tile4x8(o, os, x + <usize>m * xs, xs, wp, 32, K);
-        else tile1x8(o, x + <usize>m * xs, wp, 32, K);
-        if (bias) {
-          let b0 = v128.load(bp), b1 = v128.load(bp, 16);
-          for (let r = 0; r < n; r++) {
-            let orow = o + <usize>r * os;
-            v128.store(orow, f32x4.add(v128.load(orow), b0));
-            v128.store(orow, f32x4.add(v128.load(orow, 16), b1), 16);
-          }
-        }
+        else tile4x8(o, os, x + <usize>m * xs, xs, wp, 32, K);
+        if (bias) for (let r = 0; r < n; r++) add_bias8(o + <usize>r * os, bias + <usize>nb * 32);
         m += n;
       }
     }
+    for (let m = mt; m < m1; m++) row_panels(out + <usize>m * os, x + <usize>m * xs, w, ps, bias, K, NB);
   }
+}
+
+// @ts-ignore: decorator
+@inline function add_bias8(o: usize, bp: usize): void {
+  v128.store(o, f32x4.add(v128.load(o), v128.load(bp)));
+  v128.store(o, f32x4.add(v128.load(o, 16), v128.load(bp, 16)), 16);
+}
+
+/**
+ * One row of the projection against every panel (the single rows after the tiles, and all of a one-row projection
+ * such as a streamed step): three panels at a time, so that 6 accumulators hide the multiply-add latency that
+ * tile1x8's 2 leave exposed.
+ */
+function row_panels(o: usize, x: usize, w: usize, ps: usize, bias: usize, K: i32, NB: i32): void {
+  let nb = 0;
+  for (; nb + 3 <= NB; nb += 3) tile1x24(o + <usize>nb * 32, x, w + <usize>nb * ps, ps, K);
+  for (; nb < NB; nb++) tile1x8(o + <usize>nb * 32, x, w + <usize>nb * ps, 32, K);
+  if (bias) for (nb = 0; nb < NB; nb++) add_bias8(o + <usize>nb * 32, bias + <usize>nb * 32);
+}
+
+/** out[0..24) = Σ_k x[k] · (3 panels of [K][8] at w, w + ps, w + 2·ps)[k]. */
+function tile1x24(out: usize, x: usize, w: usize, ps: usize, K: i32): void {
+  let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0);
+  let a3 = f32x4.splat(0), a4 = f32x4.splat(0), a5 = f32x4.splat(0);
+  let w0 = w, w1 = w + ps, w2 = w + 2 * ps;
+  for (let k = 0; k < K; k++) {
+    let h = splat_at(x);
+    a0 = madd(v128.load(w0), h, a0); a1 = madd(v128.load(w0, 16), h, a1);
+    a2 = madd(v128.load(w1), h, a2); a3 = madd(v128.load(w1, 16), h, a3);
+    a4 = madd(v128.load(w2), h, a4); a5 = madd(v128.load(w2, 16), h, a5);
+    w0 += 32; w1 += 32; w2 += 32; x += 4;
+  }
+  v128.store(out, a0); v128.store(out, a1, 16); v128.store(out, a2, 32);
+  v128.store(out, a3, 48); v128.store(out, a4, 64); v128.store(out, a5, 80);
 }
 
 /** Scalar twin of f32_gemm (same signature, same sums in the same order). */
