@@ -217,10 +217,18 @@ function f32_gemm_simd(out: usize, os: usize, x: usize, xs: usize, w: usize, bia
  * tile1x8's 2 leave exposed.
  */
 function row_panels(o: usize, x: usize, w: usize, ps: usize, bias: usize, K: i32, NB: i32): void {
+  row_gemv8(o, x, w, ps, K, NB);
+  if (bias) for (let nb = 0; nb < NB; nb++) add_bias8(o + <usize>nb * 32, bias + <usize>nb * 32);
+}
+
+/**
+ * out[0..8·NB) = one row x against NB panels of [K][8] (panel p at w + p·ps): three panels at a time, then one.
+ * Also the batch-1 products of the recurrent kernels with one gate block (RNN, the GRU's h gate, the LSTM projection).
+ */
+export function row_gemv8(out: usize, x: usize, w: usize, ps: usize, K: i32, NB: i32): void {
   let nb = 0;
-  for (; nb + 3 <= NB; nb += 3) tile1x24(o + <usize>nb * 32, x, w + <usize>nb * ps, ps, K);
-  for (; nb < NB; nb++) tile1x8(o + <usize>nb * 32, x, w + <usize>nb * ps, 32, K);
-  if (bias) for (nb = 0; nb < NB; nb++) add_bias8(o + <usize>nb * 32, bias + <usize>nb * 32);
+  for (; nb + 3 <= NB; nb += 3) tile1x24(out + <usize>nb * 32, x, w + <usize>nb * ps, ps, K);
+  for (; nb < NB; nb++) tile1x8(out + <usize>nb * 32, x, w + <usize>nb * ps, 32, K);
 }
 
 /** out[0..24) = Σ_k x[k] · (3 panels of [K][8] at w, w + ps, w + 2·ps)[k]. */

@@ -20,7 +20,7 @@
 
 import { madd, madd_s } from "./simd";
 import { ACT_SIGMOID, ACT_TANH, act_s, act_v, sigmoid_vi, tanh_vi } from "./math";
-import { tile4x8, tile6x8, panel1, next_rows } from "./gemm";
+import { tile4x8, tile6x8, panel1, next_rows, row_gemv8 } from "./gemm";
 
 export const D_CELL = 0; // 0 RNN, 1 LSTM, 2 GRU
 export const D_T = 1;
@@ -194,6 +194,7 @@ function panel_rows(gates: usize, h: usize, hs: usize, w: usize, K: i32, G: i32,
 /** Batch 1: the pre-activations of every panel, [NP][G][8] at gates (see gates_bytes). */
 function panels_all1(gates: usize, h: usize, w: usize, K: i32, G: i32, NP: i32): void {
   let panelBytes = <usize>K * <usize>G * 32, gs = <usize>G * 32;
+  if (G == 1) { row_gemv8(gates, h, w, panelBytes, K, NP); return; } // one gate block: 3 panels at a time
   for (let p = 0; p < NP; p++) panel1(gates + <usize>p * gs, h, w + <usize>p * panelBytes, K, G);
 }
 
@@ -312,12 +313,19 @@ function step_simd(d: usize, hA: usize, hB: usize): void {
         let b = 0;
         while (b < B) {
           let n = next_rows(B - b), o = hB + <usize>b * hs + <usize>q * 32, xr = hraw + <usize>b * hps;
+          if (n == 1) break; // the rows after the tiles run below, across all panels at once
           if (n == 6) tile6x8(o, hs, xr, hps, w, 32, H);
-          else if (n == 4) tile4x8(o, hs, xr, hps, w, 32, H);
-          else panel1(o, xr, w, H, 1);
+          else tile4x8(o, hs, xr, hps, w, 32, H);
           b += n;
         }
       }
+      let b = 0;
+      while (b < B) {
+        let n = next_rows(B - b);
+        if (n == 1) break;
+        b += n;
+      }
+      for (; b < B; b++) row_gemv8(hB + <usize>b * hs, hraw + <usize>b * hps, wp, panelBytes, H, PB);
     }
   } else if (cell == CELL_GRU) {
     let lbr = di(d, D_LBR) != 0;
@@ -344,6 +352,30 @@ function step_simd(d: usize, hA: usize, hB: usize): void {
             let n = act_tanh(std, gc, clip_v(madd(r, hr, v128.load(x + o, 64)), hasClip, clip), ga, gb);
             let hnew = madd(z, v128.load(hp + o), f32x4.mul(f32x4.sub(one, z), n));
             v128.store(out + o, hnew);
+          }
+        }
+      }
+    } else if (B == 1) {
+      // batch 1: all z/r products, then z and r·h for every unit, all h-gate products, then n and h
+      if (load<i32>(rowAct) == 1) {
+        let x = <usize>load<u32>(rowXp);
+        panels_all1(gates, hA, R, K, 2, NP);
+        for (let p = 0; p < NP; p++) {
+          let g = gates + <usize>p * 64, xq = x + <usize>p * 96, q = <usize>p * 32;
+          for (let o: usize = 0; o < 32; o += 16) {
+            let z = act_sig(std, fc, clip_v(f32x4.add(v128.load(xq + o), v128.load(g + o)), hasClip, clip), fa, fb);
+            let r = act_sig(std, fc, clip_v(f32x4.add(v128.load(xq + o, 32), v128.load(g + o, 32)), hasClip, clip), fa, fb);
+            v128.store(zbuf + q + o, z);
+            v128.store(rh + q + o, f32x4.mul(r, v128.load(hA + q + o)));
+          }
+        }
+        row_gemv8(gates, rh, dp(d, D_R2), <usize>H * 32, H, NP);
+        for (let p = 0; p < NP; p++) {
+          let xq = x + <usize>p * 96, q = <usize>p * 32;
+          for (let o: usize = 0; o < 32; o += 16) {
+            let n = act_tanh(std, gc, clip_v(f32x4.add(v128.load(xq + o, 64), v128.load(gates + q + o)), hasClip, clip), ga, gb);
+            let z = v128.load(zbuf + q + o);
+            v128.store(hB + q + o, madd(z, v128.load(hA + q + o), f32x4.mul(f32x4.sub(one, z), n)));
           }
         }
       }
