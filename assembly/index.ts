@@ -1,7 +1,7 @@
 // The exports of every build (SIMD, relaxed SIMD, scalar): kernels are pure pointer functions over linear memory.
 // Memory is managed by the TypeScript engine (src/engine/arena.ts); the kernels never allocate.
 
-export { f32_gemm, f32_gemm_ref } from "./gemm";
+export { f32_gemm, f32_gemm_ref, set_tile_rows, set_step_unroll } from "./gemm";
 export { rnn_seq, rnn_seq_ref, rnn_seq_scratch_bytes } from "./rnn";
 export { f32_vact, f32_vact_ref, f32_softmax, f32_softmax_ref } from "./vector";
 
@@ -16,4 +16,3 @@ export function build_kind(): i32 {
 export function heap_base(): usize {
   return __heap_base;
 }
-export { set_tile_rows } from "./gemm";

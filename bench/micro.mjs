@@ -15,10 +15,11 @@
 //                one broadcast of h[k], 8 v128 weight loads, 8 multiply-adds into 8 accumulators, streaming a buffer of
 //                the given size: the ceiling of that loop shape, to which the rnn_seq B = 1 rows are compared.
 // Kernels (the built dist/ engine, called directly):
-//   f32_gemm     the input projection of lstm-m / lstm-batch / lstm-l: [T·B, I] × [I, 4·H].
+//   f32_gemm     the input projection of lstm-m / lstm-batch / lstm-l: [T·B, I] × [I, 4·H], and the one-row
+//                projection of a streamed lstm-m step.
 //   rnn_seq      the recurrent part alone (the projection given): 100 steps of lstm-s / lstm-m / lstm-l / gru-m
-//                (linear_before_reset) at B = 1 and lstm-batch at B = 32; reported per step with the bytes of R it streams, the GB/s that makes and the
-//                fraction of the read bandwidth measured at R's size.
+//                (linear_before_reset = 1 and 0) / rnn-m at B = 1 and lstm-batch at B = 32; reported per step with the
+//                bytes of R it streams, the GB/s that makes and the fraction of the read bandwidth measured at R's size.
 import binaryen from "binaryen";
 import { commandLine, fmt, loadAverage, machineLine, now, runtimeName, table, writeRegion } from "./common.mjs";
 
@@ -231,7 +232,7 @@ async function kernels(build) {
   const engine = await rw.createEngine({ build });
   const k = engine.k;
   const res = { build, gemm: [], seq: [] };
-  for (const [name, M, K, N] of [["lstm-m", 100, 128, 1024], ["lstm-batch", 3200, 128, 1024], ["lstm-l", 100, 512, 2048]]) {
+  for (const [name, M, K, N] of [["lstm-m", 100, 128, 1024], ["lstm-batch", 3200, 128, 1024], ["lstm-l", 100, 512, 2048], ["lstm-m step", 1, 128, 1024]]) {
     const x = engine.alloc(M * K * 4, "x"), w = engine.alloc(K * N * 4, "w"), b = engine.alloc(N * 4, "b"), o = engine.alloc(M * N * 4, "o");
     fillRandom(engine.f32(), x, M * K, 1, 1); fillRandom(engine.f32(), w, K * N, 0.1, 2);
     const reps = Math.max(3, Math.round(2e8 / (2 * M * K * N)));
@@ -240,28 +241,32 @@ async function kernels(build) {
     res.gemm.push({ name, M, K, N, gflops: (2 * M * K * N) / t / 1e9, us: t * 1e6 });
     for (const p of [x, w, b, o]) engine.free(p);
   }
-  for (const [name, cell, B, H] of [["lstm-s", 1, 1, 64], ["lstm-m", 1, 1, 256], ["gru-m", 2, 1, 256], ["lstm-l", 1, 1, 512], ["lstm-batch", 1, 32, 256]]) {
-    const G = cell === 1 ? 4 : 3, Hp = H, Kp = H, T = 100, N = G * Hp;
+  const seqCfgs = [["lstm-s", 1, 1, 64], ["lstm-m", 1, 1, 256], ["gru-m", 2, 1, 256], ["gru-m lbr=0", 2, 1, 256, 0], ["rnn-m", 0, 1, 256],
+    ["lstm-l", 1, 1, 512], ["lstm-batch", 1, 32, 256]];
+  for (const [name, cell, B, H, lbr = 1] of seqCfgs) {
+    const G = cell === 1 ? 4 : cell === 2 ? 3 : 1, Hp = H, Kp = H, T = 100, N = G * Hp;
     const f = () => engine.f32();
     const r = engine.alloc(Hp * Kp * G * 4, "R"), xp = engine.alloc(T * B * N * 4, "xp");
+    const r2 = lbr ? 0 : engine.alloc(Hp * Kp * 4, "R2"); // reset_after = false: R holds z and r, R2 the h gate
     const h = engine.alloc(B * Kp * 4, "h"), h2 = engine.alloc(B * Kp * 4, "h2"), c = engine.alloc(B * Hp * 4, "c");
     const rbh = engine.alloc(Hp * 4, "rbh");
     const y = engine.alloc(T * B * H * 4, "y");
     const scratch = engine.alloc(k.rnn_seq_scratch_bytes(B, Hp, Kp), "scratch"), d = engine.alloc(D.COUNT * 4, "desc");
     fillRandom(f(), r, Hp * Kp * G, 1 / Math.sqrt(H), 3); fillRandom(f(), xp, T * B * N, 0.5, 4);
+    if (r2) fillRandom(f(), r2, Hp * Kp, 1 / Math.sqrt(H), 5);
     const i32 = engine.i32(), f32 = engine.f32(), o = d >> 2;
-    const set = { CELL: cell, T, B, H, HP: Hp, K: H, KP: Kp, P: 0, REV: 0, XP: xp, XPT: B * N, XPB: N, R: r, R2: 0, RBH: rbh,
-      PEEP: 0, WP: 0, LENS: 0, MASK: 0, MASKOUT: 0, Y: y, YT: B * H, YB: H, H0: h, H1: h2, C: cell === 1 ? c : 0, SCRATCH: scratch, IF: 0, LBR: 1 };
+    const set = { CELL: cell, T, B, H, HP: Hp, K: H, KP: Kp, P: 0, REV: 0, XP: xp, XPT: B * N, XPB: N, R: r, R2: r2, RBH: rbh,
+      PEEP: 0, WP: 0, LENS: 0, MASK: 0, MASKOUT: 0, Y: y, YT: B * H, YB: H, H0: h, H1: h2, C: cell === 1 ? c : 0, SCRATCH: scratch, IF: 0, LBR: lbr };
     for (const [key, v] of Object.entries(set)) i32[o + D[key]] = v;
     f32[o + D.CLIP] = Infinity;
-    // activations: sigmoid, tanh, tanh (GRU: sigmoid, tanh)
-    i32[o + D.ACT] = 0; i32[o + D.ACT + 3] = 1; i32[o + D.ACT + 6] = 1;
+    // activations: sigmoid, tanh, tanh (GRU: sigmoid, tanh; RNN: tanh)
+    i32[o + D.ACT] = cell === 0 ? 1 : 0; i32[o + D.ACT + 3] = 1; i32[o + D.ACT + 6] = 1;
     k.rnn_seq(d);
     const reps = Math.max(3, Math.round(1e8 / (2 * G * H * H * B * T)));
     const t = best(() => { for (let q = 0; q < reps; q++) k.rnn_seq(d); }) / reps / T;
     const bytes = Hp * Kp * G * 4;
     res.seq.push({ name, cell, B, H, us: t * 1e6, gflops: (2 * G * H * H * B) / t / 1e9, bytes, gbs: bytes / t / 1e9 });
-    for (const p of [r, xp, h, h2, c, rbh, y, scratch, d]) engine.free(p);
+    for (const p of [r, r2, xp, h, h2, c, rbh, y, scratch, d]) engine.free(p);
   }
   return res;
 }

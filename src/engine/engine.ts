@@ -23,6 +23,31 @@ export interface Kernels {
   f32_vact_ref(out: number, x: number, n: number, code: number, alpha: number, beta: number): void;
   f32_softmax(out: number, x: number, rows: number, n: number, log: number): void;
   f32_softmax_ref(out: number, x: number, rows: number, n: number, log: number): void;
+  /** Rows per register tile on the many-row paths (4 or 6); returns the previous value. Same results either way. */
+  set_tile_rows(n: number): number;
+  /** Two k per iteration in the batch-1 panel loops (1) or one (0); returns the previous value. Same results. */
+  set_step_unroll(on: number): number;
+}
+
+/**
+ * Whether this runtime compiles WebAssembly with a V8 older than 13 (Node 20 and 22, Chrome before 130). Its
+ * Sea-of-Nodes TurboFan schedules every load of an unrolled loop body first and spills, so the batch-1 panel loops
+ * stay one k per iteration there; V8 13 and later (Turboshaft) and JavaScriptCore keep the order and run the
+ * unrolled loops 4–8 % faster (bench/RESULTS.md). A speed choice only: both loops give the same bits.
+ */
+export function oldV8(env: object = globalThis): boolean {
+  const g = env as { Deno?: { version?: { v8?: string } }; process?: { versions?: Record<string, string> }; navigator?: { userAgent?: string } };
+  let major: number | undefined;
+  const versions = g.process?.versions;
+  const v8 = g.Deno?.version?.v8 ?? (versions && !versions.bun ? versions.v8 : undefined);
+  if (typeof v8 === "string") {
+    major = parseInt(v8, 10);
+  } else {
+    const ua = g.navigator?.userAgent;
+    const m = typeof ua === "string" ? /Chrom(?:e|ium)\/(\d+)/.exec(ua) : null;
+    if (m) major = Math.floor(Number(m[1]) / 10); // Chrome N ships V8 N/10
+  }
+  return major !== undefined && major < 13;
 }
 
 const BUILD_OF_KIND: BuildName[] = ["scalar", "simd", "relaxed-simd"];
@@ -117,6 +142,8 @@ export class Engine {
     if (typeof k.rnn_seq !== "function" || typeof k.build_kind !== "function") {
       throw new RnnError("BAD_ARGUMENT", "wasm: the module given is not an rnn-wasm build");
     }
+    // modules of an older release (options.wasm) may not have it
+    if (typeof k.set_step_unroll === "function") k.set_step_unroll(oldV8() ? 0 : 1);
     const engine = new Engine(k, maxBytes, maxElements);
     if (options.build && options.build !== "auto" && options.wasm !== undefined && engine.build !== options.build) {
       throw new RnnError("BAD_ARGUMENT", `wasm: the module given is the "${engine.build}" build, but build "${options.build}" was asked for`);

@@ -3,7 +3,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { Engine } from "../../src/engine/engine.js";
+import { Engine, oldV8 } from "../../src/engine/engine.js";
 import { LSTM } from "../../src/layers/recurrent.js";
 import { init } from "../../src/index.js";
 import { randF32, rng, sameBits } from "../helpers.js";
@@ -82,5 +82,25 @@ describe("engine", () => {
     const q2 = e.alloc(256, "g");
     expect(q2).toBe(q);
     expect(Array.from(e.f32().subarray(q2 >> 2, (q2 >> 2) + 64)).every((v) => v === 0)).toBe(true);
+  });
+
+  it("keeps the batch-1 loops plain on V8 before 13 and unrolls them elsewhere (a speed choice, same bits)", async () => {
+    const node = (v8: string) => ({ process: { versions: { node: "x", v8 } } });
+    const ua = (userAgent: string) => ({ navigator: { userAgent } });
+    expect(oldV8(node("11.3.244.8-node.38"))).toBe(true); // Node 20
+    expect(oldV8(node("12.4.254.21-node.33"))).toBe(true); // Node 22
+    expect(oldV8(node("13.6.233.10-node.18"))).toBe(false); // Node 24
+    expect(oldV8({ Deno: { version: { v8: "15.0.245.2-rusty" } } })).toBe(false);
+    expect(oldV8({ process: { versions: { bun: "1.4.5", v8: "12.4.254.14-node.12" } } })).toBe(false); // JavaScriptCore
+    expect(oldV8(ua("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/129.0.0.0 Safari/537.36"))).toBe(true);
+    expect(oldV8(ua("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36"))).toBe(false);
+    expect(oldV8(ua("Mozilla/5.0 (X11; Linux x86_64; rv:140.0) Gecko/20100101 Firefox/140.0"))).toBe(false);
+    expect(oldV8(ua("Cloudflare-Workers"))).toBe(false);
+    expect(oldV8({})).toBe(false);
+    // this runtime: the engine applied the choice at creation
+    const e = await Engine.create({ build: "simd" });
+    expect(e.k.set_step_unroll(0)).toBe(oldV8() ? 0 : 1);
+    expect(e.k.set_step_unroll(1)).toBe(0);
+    expect(e.k.set_step_unroll(0)).toBe(1);
   });
 });
