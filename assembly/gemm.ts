@@ -109,14 +109,15 @@ export function tile1x8(out: usize, x: usize, w: usize, ws: usize, K: i32): void
 }
 
 /**
- * Whether the batch-1 panel loops (G = 4 and 3) take two k per iteration. Engines that compile WebAssembly keeping
- * the order of its operations (V8 13 and later, JavaScriptCore) run the unrolled loop 4–8 % faster; V8 before 13
- * (Sea-of-Nodes TurboFan, Node 20 and 22) schedules all of its 16 loads first and spills, 1.6× slower. The engine sets
- * it at creation (src/engine/engine.ts); both loops give the same sums in the same order.
+ * The batch-1 loop shapes for engines that compile WebAssembly keeping the order of its operations (V8 13 and later,
+ * JavaScriptCore): the panel loops for G = 4 and 3 take two k per iteration (4–8 % faster there) and G = 2 panels go
+ * in pairs (panel2x2, 8 accumulators: 1.1–1.24×). V8 before 13 (Sea-of-Nodes TurboFan: Node 20 and 22) schedules
+ * all loads of such a loop body first and spills: 1.6× / 1.3× slower, so it keeps the plain loops. The engine sets it
+ * at creation (src/engine/engine.ts); every shape gives the same sums in the same order.
  */
 let stepUnroll: bool = false;
 
-/** Sets the batch-1 loop unrolling (0 or 1) and returns the previous setting. */
+/** Sets the batch-1 loop shapes (1: unrolled / paired, 0: plain) and returns the previous setting. */
 export function set_step_unroll(on: i32): i32 {
   let old = stepUnroll ? 1 : 0;
   stepUnroll = on != 0;
@@ -223,6 +224,31 @@ function panel3u2(out: usize, x: usize, w: usize, K: i32): void {
   v128.store(out, a0); v128.store(out, a1, 16); v128.store(out, a2, 32);
   v128.store(out, a3, 48); v128.store(out, a4, 64); v128.store(out, a5, 80);
 }
+
+/**
+ * Two panels of two gate blocks (G = 2, at w and w + ps) against one row: 8 accumulators instead of panel1's 4, whose
+ * multiply-add latency then bounds the loop. Used where stepUnroll is on (the engine keeps the operation order; V8
+ * before 13 spills this loop).
+ */
+export function panel2x2(out: usize, x: usize, w: usize, ps: usize, K: i32): void {
+  let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0);
+  let a4 = f32x4.splat(0), a5 = f32x4.splat(0), a6 = f32x4.splat(0), a7 = f32x4.splat(0);
+  let v = w + ps;
+  for (let k = 0; k < K; k++) {
+    let h = splat_at(x);
+    a0 = madd(v128.load(w), h, a0); a1 = madd(v128.load(w, 16), h, a1);
+    a2 = madd(v128.load(w, 32), h, a2); a3 = madd(v128.load(w, 48), h, a3);
+    a4 = madd(v128.load(v), h, a4); a5 = madd(v128.load(v, 16), h, a5);
+    a6 = madd(v128.load(v, 32), h, a6); a7 = madd(v128.load(v, 48), h, a7);
+    w += 64; v += 64; x += 4;
+  }
+  v128.store(out, a0); v128.store(out, a1, 16); v128.store(out, a2, 32); v128.store(out, a3, 48);
+  v128.store(out, a4, 64); v128.store(out, a5, 80); v128.store(out, a6, 96); v128.store(out, a7, 112);
+}
+
+/** Whether stepUnroll is on (the batch-1 kernels that pick a loop shape by engine). */
+// @ts-ignore: decorator
+@inline export function step_unroll(): bool { return stepUnroll; }
 
 /** Scalar twin of tile4x8 / tile1x8 for `rows` rows: the same sums in the same order. */
 export function tile_ref(rows: i32, out: usize, os: usize, x: usize, xs: usize, w: usize, ws: usize, K: i32): void {

@@ -20,7 +20,7 @@
 
 import { madd, madd_s } from "./simd";
 import { ACT_SIGMOID, ACT_TANH, act_s, act_v, sigmoid_vi, tanh_vi } from "./math";
-import { tile4x8, tile6x8, panel1, next_rows, row_gemv8 } from "./gemm";
+import { tile4x8, tile6x8, panel1, panel2x2, next_rows, row_gemv8, step_unroll } from "./gemm";
 
 export const D_CELL = 0; // 0 RNN, 1 LSTM, 2 GRU
 export const D_T = 1;
@@ -195,7 +195,11 @@ function panel_rows(gates: usize, h: usize, hs: usize, w: usize, K: i32, G: i32,
 function panels_all1(gates: usize, h: usize, w: usize, K: i32, G: i32, NP: i32): void {
   let panelBytes = <usize>K * <usize>G * 32, gs = <usize>G * 32;
   if (G == 1) { row_gemv8(gates, h, w, panelBytes, K, NP); return; } // one gate block: 3 panels at a time
-  for (let p = 0; p < NP; p++) panel1(gates + <usize>p * gs, h, w + <usize>p * panelBytes, K, G);
+  let p = 0;
+  if (G == 2 && step_unroll()) {
+    for (; p + 2 <= NP; p += 2) panel2x2(gates + <usize>p * gs, h, w + <usize>p * panelBytes, panelBytes, K);
+  }
+  for (; p < NP; p++) panel1(gates + <usize>p * gs, h, w + <usize>p * panelBytes, K, G);
 }
 
 /**

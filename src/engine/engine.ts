@@ -25,7 +25,7 @@ export interface Kernels {
   f32_softmax_ref(out: number, x: number, rows: number, n: number, log: number): void;
   /** Rows per register tile on the many-row paths (4 or 6); returns the previous value. Same results either way. */
   set_tile_rows(n: number): number;
-  /** Two k per iteration in the batch-1 panel loops (1) or one (0); returns the previous value. Same results. */
+  /** Unrolled / paired batch-1 panel loops (1) or plain ones (0); returns the previous value. Same results. */
   set_step_unroll(on: number): number;
 }
 
@@ -33,7 +33,7 @@ export interface Kernels {
  * Whether this runtime compiles WebAssembly with a V8 older than 13 (Node 20 and 22, Chrome before 130). Its
  * Sea-of-Nodes TurboFan schedules every load of an unrolled loop body first and spills, so the batch-1 panel loops
  * stay one k per iteration there; V8 13 and later (Turboshaft) and JavaScriptCore keep the order and run the
- * unrolled loops 4–8 % faster (bench/RESULTS.md). A speed choice only: both loops give the same bits.
+ * unrolled and paired loops 4–24 % faster (bench/RESULTS.md). A speed choice only: every shape gives the same bits.
  */
 export function oldV8(env: object = globalThis): boolean {
   const g = env as { Deno?: { version?: { v8?: string } }; process?: { versions?: Record<string, string> }; navigator?: { userAgent?: string } };

@@ -49,7 +49,8 @@ describe("rnn_seq vs rnn_seq_ref", () => {
   // The relaxed-SIMD build tiles batch rows by 6: the same path in the SIMD build (own engine, set_tile_rows(6)) must
   // give rnn_seq_ref's bits, for every cell, with and without an LSTM projection, over B around the 6/4/1 splits.
   // The batch-1 panel loops with two k per iteration (chosen where the engine keeps the order of operations, e.g.
-  // V8 13+, JavaScriptCore) and with one (V8 before 13) must give the same bits, for G = 4 (LSTM) and 3 (GRU).
+  // V8 13+, JavaScriptCore) and with one (V8 before 13) must give the same bits, for G = 4 (LSTM) and 3 (GRU), and
+  // the GRU without linear_before_reset (G = 2) in pairs of panels (H = 13: one pair, H = 20: a pair and one panel).
   for (const unroll of [0, 1]) {
     it(`batch-1 steps with ${unroll ? "two k" : "one k"} per panel-loop iteration give rnn_seq_ref's bits, SIMD build`, async () => {
       const engine = await Engine.create({ build: "simd" });
@@ -57,11 +58,11 @@ describe("rnn_seq vs rnn_seq_ref", () => {
       const r = rng(29 + unroll);
       let n = 0;
       for (const cell of ["lstm", "gru", "rnn"] as CellType[]) {
-        for (const H of [1, 8, 13, 24]) {
+        for (const H of [1, 8, 13, 20, 24]) {
           for (const K0 of [0, 1, 2, 7, 8]) {
             // K (the recurrent inner size) odd and even: LSTM projections give K ≠ H
             const P = cell === "lstm" && K0 > 0 && K0 < H ? K0 : 0, K = P || H, G = gatesOf(cell), I = 2;
-            const spec: LayerSpec = { cell, inputSize: I, hiddenSize: H, projSize: P, directions: 1, acts: [defaultActs(cell)], clip: Infinity, inputForget: false, linearBeforeReset: H !== 13 };
+            const spec: LayerSpec = { cell, inputSize: I, hiddenSize: H, projSize: P, directions: 1, acts: [defaultActs(cell)], clip: Infinity, inputForget: false, linearBeforeReset: H !== 13 && H !== 20 };
             const w: DirWeights = { W: randF32(r, G * H * I), R: randF32(r, G * H * K, 1 / Math.sqrt(H)), Wb: randF32(r, G * H), Rb: randF32(r, G * H) };
             if (P) w.Wp = randF32(r, P * H, 1 / Math.sqrt(H));
             const s = new RecurrentStack(engine, [spec], [[w]], false);
@@ -75,7 +76,7 @@ describe("rnn_seq vs rnn_seq_ref", () => {
           }
         }
       }
-      expect(n).toBe(60);
+      expect(n).toBe(75);
     });
   }
 
