@@ -71,6 +71,29 @@ describe("f32_gemm", () => {
     });
   }
 
+  // Rows after the tiles run three panels at a time (tile1x24), with two k per iteration where the engine keeps the
+  // operation order (set_step_unroll(1), V8 13+ / JavaScriptCore) and one elsewhere: both give f32_gemm_ref's bits.
+  for (const unroll of [0, 1]) {
+    it(`single rows across panels (${unroll ? "two k" : "one k"} per iteration) give f32_gemm_ref's bits, SIMD build`, async () => {
+      const e = await Engine.create({ build: "simd" });
+      e.k.set_step_unroll(unroll);
+      const r = rng(11 + unroll);
+      for (const M of [1, 2, 3, 5, 7]) {
+        for (const K of [1, 2, 3, 8, 17, 64]) {
+          for (const N of [8, 16, 24, 32, 40, 56]) {
+            const x = randF32(r, M * K), W = randF32(r, N * K), bias = randF32(r, N);
+            const xp = e.upload(x, "x"), wp = e.upload(panel8(W, N, K, (n) => n, N), "w"), bp = e.upload(bias, "b");
+            const o1 = e.alloc(M * N * 4, "o1"), o2 = e.alloc(M * N * 4, "o2");
+            e.k.f32_gemm(o1, N * 4, xp, K * 4, wp, bp, M, K, N);
+            e.k.f32_gemm_ref(o2, N * 4, xp, K * 4, wp, bp, M, K, N);
+            expect(sameBits(e.read(o1, M * N), e.read(o2, M * N)), `M=${M} K=${K} N=${N}`).toBeNull();
+            for (const p of [xp, wp, bp, o1, o2]) e.free(p);
+          }
+        }
+      }
+    });
+  }
+
   it("writes only its own output rows (no writes past M rows or into neighbours)", async () => {
     const e = await engineFor("simd");
     const M = 5, K = 3, N = 8;
