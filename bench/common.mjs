@@ -1,5 +1,6 @@
-// Shared pieces of the benchmarks: the runtime, machine and versions they record, robust statistics, and the
-// rewriting of one marked region of bench/RESULTS.md (other regions, and the text between them, are kept).
+// Shared pieces of the benchmarks that run in Node or Deno: the runtime, machine and versions they record, and the
+// rewriting of one marked region of bench/RESULTS.md (other regions, and the text between them, are kept). The pure
+// helpers (statistics, seeded inputs, formatting) live in stats.mjs, which also runs in a browser page.
 import { readFileSync, writeFileSync, existsSync } from "node:fs";
 import { execFileSync } from "node:child_process";
 import { dirname, join } from "node:path";
@@ -9,40 +10,13 @@ export const BENCH = dirname(fileURLToPath(import.meta.url));
 export const ROOT = join(BENCH, "..");
 export const RESULTS = join(BENCH, "RESULTS.md");
 
+export { fmt, median, now, spread, table, uniformF32 } from "./stats.mjs";
+
 /** "deno 2.9.6 (V8 15.0…)", "bun 1.x", or "node v20.x (V8 11.3…)". */
 export function runtimeName() {
   if (typeof globalThis.Deno !== "undefined") return `deno ${Deno.version.deno} (V8 ${Deno.version.v8})`;
   if (typeof globalThis.Bun !== "undefined") return `bun ${Bun.version}`;
   return `node ${process.version} (V8 ${process.versions.v8})`;
-}
-
-export function now() { return performance.now(); }
-
-/** mulberry32 → n seeded float32 values uniform in (-a, a): the benchmarks' weights and inputs. */
-export function uniformF32(seed, n, a = 1) {
-  let s = seed >>> 0;
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    out[i] = ((((t ^ (t >>> 14)) >>> 0) / 4294967296) * 2 - 1) * a;
-  }
-  return out;
-}
-
-export function median(xs) {
-  const s = [...xs].sort((a, b) => a - b);
-  const n = s.length;
-  if (n === 0) return NaN;
-  return n % 2 ? s[(n - 1) >> 1] : (s[n / 2 - 1] + s[n / 2]) / 2;
-}
-
-/** Spread of samples: (max − min) / median, as a percentage (a rough noise figure). */
-export function spread(xs) {
-  const m = median(xs);
-  return ((Math.max(...xs) - Math.min(...xs)) / m) * 100;
 }
 
 /** lscpu's model, cores, caches (one line each), or what /proc/cpuinfo has. */
@@ -95,17 +69,4 @@ export function writeRegion(name, body) {
   if (i >= 0 && j > i) text = text.slice(0, i) + block + text.slice(j + end.length);
   else text = text.trimEnd() + "\n\n" + block + "\n";
   writeFileSync(RESULTS, text);
-}
-
-/** Markdown table from a header row and rows. */
-export function table(head, rows) {
-  const line = (cells) => `| ${cells.join(" | ")} |`;
-  return [line(head), line(head.map(() => "---")), ...rows.map(line)].join("\n");
-}
-
-export function fmt(x, digits = 3) {
-  if (x === undefined || x === null || Number.isNaN(x)) return "—";
-  if (x >= 100) return x.toFixed(0);
-  if (x >= 10) return x.toFixed(1);
-  return x.toPrecision(digits);
 }
