@@ -36,8 +36,9 @@ if (!existsSync(join(BENCH, "models", "manifest.json"))) {
 
 const server = await serveStatic(ROOT);
 const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, timeout: 30_000 });
-let out;
+let out, version = "?";
 try {
+  version = browser.version();
   const page = await browser.newPage();
   page.on("console", (m) => console.log(m.text()));
   page.on("pageerror", (e) => console.log(`page error: ${e.message}`));
@@ -53,10 +54,9 @@ try {
   await server.close();
 }
 if (out.error) throw new Error(`the benchmark page failed: ${out.error}`);
-const chrome = /Chrom(?:e|ium)\/([\d.]+)/.exec(out.userAgent)?.[1] ?? "?";
 if (opt.write) {
   writeRegion("compare-chromium", regionBody(out.results, out.adapters, out.skipped, {
-    runtime: `headless Chromium ${chrome} (Debian's /usr/bin/chromium)`, date: new Date().toISOString(), command: commandLine(),
+    runtime: `headless Chromium ${version} (Debian's /usr/bin/chromium)`, date: new Date().toISOString(), command: commandLine(),
     machine: machineLine(), load: loadAverage(), rounds: opt.rounds, batchMs: opt.batchMs,
   }));
   console.log("wrote bench/RESULTS.md (region compare-chromium)");
