@@ -67,16 +67,29 @@ export class PackedLayer {
     return p;
   }
 
+  /**
+   * Packs a row-major matrix with `cols` columns into nOut panel columns of width W (assembly/pack.ts pack_panels:
+   * column n is unit j of gate g in panel-gate order, from row rowBase + g·H + j), in the engine's memory.
+   */
+  private pack(src: Float32Array, cols: number, nOut: number, G: number, H: number, rowBase: number, W: number, what: string): number {
+    const e = this.engine;
+    const need = (rowBase + G * H) * cols; // the kernel reads rows up to rowBase + G·H − 1
+    if (src.length < need) throw new RnnError("BAD_MODEL", `${what}: expected at least ${need} values, found ${src.length}`);
+    const out = e.alloc(round8(nOut) * cols * 4, what);
+    this.blocks.push(out);
+    const raw = e.upload(src, `${what} (unpacked)`);
+    try {
+      e.k.pack_panels(out, raw, cols, nOut, G, H, rowBase, W);
+    } finally {
+      e.free(raw);
+    }
+    return out;
+  }
+
   private packDir(w: DirWeights, H: number, I: number, G: number, K: number, Hp: number): PackedDir {
     const spec = this.spec;
     const gru = spec.cell === "gru", lbr = spec.linearBeforeReset;
     const N = G * Hp;
-    // input weights: column n ↔ (g, j); row of W = g·H + j
-    const rowOfCol = (n: number): number => {
-      const p = Math.floor(n / (G * 8)), rem = n % (G * 8), g = rem >> 3, j = p * 8 + (rem & 7);
-      return j < H ? g * H + j : -1;
-    };
-    const wPack = panel8(w.W, G * H, I, rowOfCol, N);
     const bias = new Float32Array(N);
     for (let g = 0; g < G; g++) {
       for (let j = 0; j < H; j++) {
@@ -84,22 +97,14 @@ export class PackedLayer {
         bias[col(G, g, j)] = w.Wb[g * H + j] + (keepRb ? w.Rb[g * H + j] : 0);
       }
     }
-    // recurrent weights
-    const Gr = gru && !lbr ? 2 : G;
-    const NP = Hp >> 3;
-    const rPack = new Float32Array(NP * K * Gr * 8);
-    for (let gi = 0; gi < Gr; gi++) {
-      for (let j = 0; j < H; j++) {
-        const src = (gi * H + j) * K;
-        const base = (j >> 3) * K * Gr * 8 + gi * 8 + (j & 7);
-        for (let k = 0; k < K; k++) rPack[base + k * Gr * 8] = w.R[src + k];
-      }
-    }
     const d: PackedDir = { w: 0, bias: 0, r: 0, r2: 0, rbh: 0, peep: 0, wp: 0 };
-    d.w = this.up(wPack, "input weights");
+    // input weights: column n ↔ (gate g, unit j) in panel-gate order, row of W = g·H + j; panel8 [N/8][I][8]
+    d.w = this.pack(w.W, I, N, G, H, 0, 8, "input weights");
     d.bias = this.up(bias, "biases");
-    d.r = this.up(rPack, "recurrent weights");
-    if (gru && !lbr) d.r2 = this.up(panel8(w.R, G * H, K, (n) => (n < H ? 2 * H + n : -1), Hp), "recurrent weights (h gate)");
+    // recurrent weights [Hp/8][K][Gr][8] (the GRU without linear_before_reset keeps its h gate apart: R2, panel8)
+    const Gr = gru && !lbr ? 2 : G;
+    d.r = this.pack(w.R, K, Gr * Hp, Gr, H, 0, Gr * 8, "recurrent weights");
+    if (gru && !lbr) d.r2 = this.pack(w.R, K, Hp, 1, H, 2 * H, 8, "recurrent weights (h gate)");
     if (gru && lbr) {
       const rbh = new Float32Array(Hp);
       for (let j = 0; j < H; j++) rbh[j] = w.Rb[2 * H + j];
@@ -112,7 +117,7 @@ export class PackedLayer {
     }
     if (spec.projSize > 0) {
       if (!w.Wp) throw new RnnError("BAD_MODEL", "projection weights missing for a layer with projSize > 0");
-      d.wp = this.up(panel8(w.Wp, spec.projSize, H, (n) => (n < spec.projSize ? n : -1), spec.projSize), "projection weights");
+      d.wp = this.pack(w.Wp, H, spec.projSize, 1, spec.projSize, 0, 8, "projection weights");
     }
     return d;
   }

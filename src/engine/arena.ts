@@ -11,6 +11,7 @@ export class Arena {
   private readonly memory: WebAssembly.Memory;
   private readonly base: number;
   private top: number; // end of the highest block handed out
+  private clean: number; // memory from here up has never been handed out, so it is still zero (as memory.grow gives it)
   private readonly free: { ptr: number; size: number }[] = []; // address-ordered, coalesced
   private readonly sizes = new Map<number, number>();
   private buf: ArrayBuffer | null = null;
@@ -23,6 +24,7 @@ export class Arena {
     this.memory = memory;
     this.base = Math.ceil(Math.max(heapBase, 16) / ALIGN) * ALIGN;
     this.top = this.base;
+    this.clean = this.base;
     this.maxBytes = maxBytes;
   }
 
@@ -68,7 +70,8 @@ export class Arena {
     }
     this.top = end;
     this.sizes.set(ptr, size);
-    this.u8().fill(0, ptr, end);
+    if (ptr < this.clean) this.u8().fill(0, ptr, Math.min(end, this.clean));
+    if (end > this.clean) this.clean = end;
     return ptr;
   }
 

@@ -25,6 +25,8 @@ export interface Kernels {
   f32_softmax_ref(out: number, x: number, rows: number, n: number, log: number): void;
   /** Rows per register tile on the many-row paths (4 or 6); returns the previous value. Same results either way. */
   set_tile_rows(n: number): number;
+  /** Rows of a row-major matrix into panel layouts (assembly/pack.ts). */
+  pack_panels(out: number, src: number, cols: number, nOut: number, G: number, H: number, rowBase: number, W: number): void;
   /** Unrolled / paired batch-1 panel loops (1) or plain ones (0); returns the previous value. Same results. */
   set_step_unroll(on: number): number;
 }

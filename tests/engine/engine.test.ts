@@ -82,6 +82,15 @@ describe("engine", () => {
     const q2 = e.alloc(256, "g");
     expect(q2).toBe(q);
     expect(Array.from(e.f32().subarray(q2 >> 2, (q2 >> 2) + 64)).every((v) => v === 0)).toBe(true);
+    // a block at the top, written and freed (the top comes back down), then a larger one from the same address that
+    // reaches into never-used memory: zero throughout (only the used part needs clearing)
+    e.free(q2);
+    const t1 = e.alloc(512, "h");
+    e.f32().fill(7, t1 >> 2, (t1 >> 2) + 128);
+    e.free(t1);
+    const t2 = e.alloc(1 << 20, "i");
+    expect(t2).toBe(t1);
+    expect(e.f32().subarray(t2 >> 2, (t2 >> 2) + (1 << 18)).every((v) => v === 0)).toBe(true);
   });
 
   it("keeps the batch-1 loops plain on V8 before 13 and unrolls them elsewhere (a speed choice, same bits)", async () => {
