@@ -1,7 +1,7 @@
 // Weight packing, once per layer at load: rows of a row-major matrix into the panel layouts the kernels stream
 // (gemm.ts "panel8", rnn.ts R [Hp/8][K][G][8]). Plain scalar loops, the same in every build: packing runs in wasm
 // because a model's first load runs JavaScript loops in V8's interpreter, ~50 ns per element (src/core/packed.ts
-// keeps the JavaScript `panel8` for the tests and for small matrices).
+// keeps the JavaScript `panel8` as the reference the tests compare with).
 
 /**
  * Packs src ([rows, cols] f32, row stride cols) into groups of width W floats at out: output column n (0 ≤ n < nOut)

@@ -67,23 +67,11 @@ export class PackedLayer {
     return p;
   }
 
-  /**
-   * Packs a row-major matrix with `cols` columns into nOut panel columns of width W (assembly/pack.ts pack_panels:
-   * column n is unit j of gate g in panel-gate order, from row rowBase + g·H + j), in the engine's memory.
-   */
+  /** Packs into the engine's memory (Engine.packPanels) and keeps the block for dispose(). */
   private pack(src: Float32Array, cols: number, nOut: number, G: number, H: number, rowBase: number, W: number, what: string): number {
-    const e = this.engine;
-    const need = (rowBase + G * H) * cols; // the kernel reads rows up to rowBase + G·H − 1
-    if (src.length < need) throw new RnnError("BAD_MODEL", `${what}: expected at least ${need} values, found ${src.length}`);
-    const out = e.alloc(round8(nOut) * cols * 4, what);
-    this.blocks.push(out);
-    const raw = e.upload(src, `${what} (unpacked)`);
-    try {
-      e.k.pack_panels(out, raw, cols, nOut, G, H, rowBase, W);
-    } finally {
-      e.free(raw);
-    }
-    return out;
+    const p = this.engine.packPanels(src, cols, nOut, G, H, rowBase, W, what);
+    this.blocks.push(p);
+    return p;
   }
 
   private packDir(w: DirWeights, H: number, I: number, G: number, K: number, Hp: number): PackedDir {

@@ -170,6 +170,27 @@ export class Engine {
     this.write(p, src);
     return p;
   }
+  /**
+   * Packs a row-major matrix with `cols` columns into a new block of nOut panel columns of width W (8: panel8; G·8:
+   * the recurrent layout): column n is unit j of gate g in panel-gate order, from row rowBase + g·H + j (see
+   * assembly/pack.ts). Throws BAD_MODEL when src is shorter than the rows it needs.
+   */
+  packPanels(src: Float32Array, cols: number, nOut: number, G: number, H: number, rowBase: number, W: number, what: string): number {
+    const need = (rowBase + G * H) * cols; // the kernel reads rows up to rowBase + G·H − 1
+    if (src.length < need) throw new RnnError("BAD_MODEL", `${what}: expected at least ${need} values, found ${src.length}`);
+    const out = this.alloc(Math.ceil(nOut / 8) * 8 * cols * 4, what);
+    let raw = 0;
+    try {
+      raw = this.upload(src, `${what} (unpacked)`);
+      this.k.pack_panels(out, raw, cols, nOut, G, H, rowBase, W);
+    } catch (e) {
+      this.free(out);
+      throw e;
+    } finally {
+      this.free(raw);
+    }
+    return out;
+  }
   /** A copy of n f32 at byte address ptr. */
   read(ptr: number, n: number): Float32Array {
     return this.f32().slice(ptr >> 2, (ptr >> 2) + n);

@@ -4,7 +4,6 @@
 
 import type { Engine } from "../engine/engine.js";
 import { RnnError } from "../errors.js";
-import { panel8 } from "../core/packed.js";
 import { type ActSpec, round8 } from "../core/spec.js";
 
 /** y = x·Wᵀ + b for rows of x; W is [outFeatures, inFeatures] row-major (PyTorch Linear / ONNX Gemm transB=1). */
@@ -26,11 +25,17 @@ export class Dense {
     this.inFeatures = inFeatures;
     this.outFeatures = outFeatures;
     this.Np = round8(outFeatures);
-    this.w = engine.upload(panel8(W, outFeatures, inFeatures, (n) => (n < outFeatures ? n : -1), outFeatures), "dense weight");
+    this.w = engine.packPanels(W, inFeatures, outFeatures, 1, outFeatures, 0, 8, "dense weight");
     if (b) {
       const bp = new Float32Array(this.Np);
       bp.set(b);
-      this.bias = engine.upload(bp, "dense bias");
+      try {
+        this.bias = engine.upload(bp, "dense bias");
+      } catch (e) {
+        engine.free(this.w);
+        this.w = 0;
+        throw e;
+      }
     }
   }
 
