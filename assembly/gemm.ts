@@ -109,11 +109,12 @@ export function tile1x8(out: usize, x: usize, w: usize, ws: usize, K: i32): void
 }
 
 /**
- * The batch-1 loop shapes for engines that compile WebAssembly keeping the order of its operations (V8 13 and later,
- * JavaScriptCore): the panel loops for G = 4 and 3 and tile1x24 take two k per iteration (2–11 % faster there) and
- * G = 2 panels go in pairs (panel2x2, 8 accumulators: 1.1–1.24×). V8 before 13 (Sea-of-Nodes TurboFan: Node 20 and 22) schedules
- * all loads of such a loop body first and spills: 1.6× / 1.3× slower, so it keeps the plain loops. The engine sets it
- * at creation (src/engine/engine.ts); every shape gives the same sums in the same order.
+ * The batch-1 loop shapes for engines that compile WebAssembly keeping the order of its operations (V8 13.4 and
+ * later, JavaScriptCore): the panel loops for G = 4 and 3 and tile1x24 take two k per iteration (2–15 % faster there)
+ * and G = 2 panels go in pairs (panel2x2, 8 accumulators: 1.1–1.24×). Older V8 (Node 20–23, Chrome < 134) schedules
+ * all loads of such a loop body first and spills: 1.1–1.8× slower (measured in V8 11.3, 12.9 and 13.0), so it keeps
+ * the plain loops. The engine sets it at creation (src/engine/engine.ts oldV8); every shape gives the same sums in
+ * the same order.
  */
 let stepUnroll: bool = false;
 

@@ -32,24 +32,26 @@ export interface Kernels {
 }
 
 /**
- * Whether this runtime compiles WebAssembly with a V8 older than 13 (Node 20 and 22, Chrome before 130). Its
- * Sea-of-Nodes TurboFan schedules every load of an unrolled loop body first and spills, so the batch-1 panel loops
- * stay one k per iteration there; V8 13 and later (Turboshaft) and JavaScriptCore keep the order and run the
- * unrolled and paired loops 4–24 % faster (bench/RESULTS.md). A speed choice only: every shape gives the same bits.
+ * Whether this runtime compiles WebAssembly with a V8 older than 13.4 (Node 20, 22 and 23, Chrome before 134). Those
+ * schedule the loads of an unrolled loop body all first and spill (measured: V8 11.3 1.3–1.6×, V8 12.9 and 13.0
+ * 1.1–1.8× slower), so the batch-1 panel loops stay one k per iteration there; V8 13.4 and later (measured 13.4,
+ * 13.5, 15.0, 15.6) and JavaScriptCore keep the order and run the unrolled and paired loops 4–24 % faster
+ * (bench/RESULTS.md). A speed choice only: every shape gives the same bits.
  */
 export function oldV8(env: object = globalThis): boolean {
   const g = env as { Deno?: { version?: { v8?: string } }; process?: { versions?: Record<string, string> }; navigator?: { userAgent?: string } };
-  let major: number | undefined;
+  let version: number | undefined; // major·10 + minor, as Chrome numbers its releases
   const versions = g.process?.versions;
   const v8 = g.Deno?.version?.v8 ?? (versions && !versions.bun ? versions.v8 : undefined);
   if (typeof v8 === "string") {
-    major = parseInt(v8, 10);
+    const m = /^(\d+)\.(\d+)/.exec(v8);
+    if (m) version = Number(m[1]) * 10 + Math.min(9, Number(m[2]));
   } else {
     const ua = g.navigator?.userAgent;
     const m = typeof ua === "string" ? /Chrom(?:e|ium)\/(\d+)/.exec(ua) : null;
-    if (m) major = Math.floor(Number(m[1]) / 10); // Chrome N ships V8 N/10
+    if (m) version = Number(m[1]); // Chrome N ships V8 (N / 10).(N mod 10)
   }
-  return major !== undefined && major < 13;
+  return version !== undefined && version < 134;
 }
 
 const BUILD_OF_KIND: BuildName[] = ["scalar", "simd", "relaxed-simd"];

@@ -93,15 +93,19 @@ describe("engine", () => {
     expect(e.f32().subarray(t2 >> 2, (t2 >> 2) + (1 << 18)).every((v) => v === 0)).toBe(true);
   });
 
-  it("keeps the batch-1 loops plain on V8 before 13 and unrolls them elsewhere (a speed choice, same bits)", async () => {
+  it("keeps the batch-1 loops plain on V8 before 13.4 and unrolls them elsewhere (a speed choice, same bits)", async () => {
     const node = (v8: string) => ({ process: { versions: { node: "x", v8 } } });
     const ua = (userAgent: string) => ({ navigator: { userAgent } });
     expect(oldV8(node("11.3.244.8-node.38"))).toBe(true); // Node 20
     expect(oldV8(node("12.4.254.21-node.33"))).toBe(true); // Node 22
+    expect(oldV8(node("12.9.202.28-node.14"))).toBe(true); // Node 23
     expect(oldV8(node("13.6.233.10-node.18"))).toBe(false); // Node 24
+    expect(oldV8({ Deno: { version: { v8: "13.0.245.12-rusty" } } })).toBe(true); // Deno 2.1
+    expect(oldV8({ Deno: { version: { v8: "13.4.114.9-rusty" } } })).toBe(false); // Deno 2.2
     expect(oldV8({ Deno: { version: { v8: "15.0.245.2-rusty" } } })).toBe(false);
     expect(oldV8({ process: { versions: { bun: "1.4.5", v8: "12.4.254.14-node.12" } } })).toBe(false); // JavaScriptCore
-    expect(oldV8(ua("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/129.0.0.0 Safari/537.36"))).toBe(true);
+    expect(oldV8(ua("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/133.0.0.0 Safari/537.36"))).toBe(true);
+    expect(oldV8(ua("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/134.0.0.0 Safari/537.36"))).toBe(false);
     expect(oldV8(ua("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36"))).toBe(false);
     expect(oldV8(ua("Mozilla/5.0 (X11; Linux x86_64; rv:140.0) Gecko/20100101 Firefox/140.0"))).toBe(false);
     expect(oldV8(ua("Cloudflare-Workers"))).toBe(false);
