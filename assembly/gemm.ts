@@ -96,6 +96,17 @@ export function set_tile_rows(n: i32): i32 {
   return left >= 4 ? 4 : 1;
 }
 
+/** How many of `rows` rows the multi-row tiles cover (next_rows from the first); the rest run one at a time. */
+export function tiled_rows(rows: i32): i32 {
+  let m = 0;
+  while (m < rows) {
+    let n = next_rows(rows - m);
+    if (n == 1) break;
+    m += n;
+  }
+  return m;
+}
+
 /** out[0..8) = Σ_k x[k] · w[k][0..8); w row k at w + k·ws. */
 export function tile1x8(out: usize, x: usize, w: usize, ws: usize, K: i32): void {
   let a0 = f32x4.splat(0), a1 = f32x4.splat(0);
@@ -282,12 +293,7 @@ function f32_gemm_simd(out: usize, os: usize, x: usize, xs: usize, w: usize, bia
   for (let m0 = 0; m0 < M; m0 += MB) {
     let m1 = min<i32>(m0 + MB, M);
     // Multi-row tiles cover [m0, mt); the rows after mt (at most 5) run one at a time across several panels.
-    let mt = m0;
-    while (mt < m1) {
-      let n = next_rows(m1 - mt);
-      if (n == 1) break;
-      mt += n;
-    }
+    let mt = m0 + tiled_rows(m1 - m0);
     for (let nb = 0; nb < NB; nb++) {
       let wp = w + <usize>nb * ps;
       let m = m0;

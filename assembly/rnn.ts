@@ -20,7 +20,7 @@
 
 import { madd, madd_s } from "./simd";
 import { ACT_SIGMOID, ACT_TANH, act_s, act_v, sigmoid_vi, tanh_vi } from "./math";
-import { tile4x8, tile6x8, panel1, panel2x2, next_rows, row_gemv8, step_unroll } from "./gemm";
+import { tile4x8, tile6x8, panel1, panel2x2, next_rows, tiled_rows, row_gemv8, step_unroll } from "./gemm";
 
 export const D_CELL = 0; // 0 RNN, 1 LSTM, 2 GRU
 export const D_T = 1;
@@ -313,24 +313,17 @@ function step_simd(d: usize, hA: usize, hB: usize): void {
       // h = Wp · hraw for every row (inactive rows are overwritten by the caller).
       let wp = dp(d, D_WP), PB = (P + 7) >> 3;
       let panelBytes = <usize>H * 32;
+      let bt = tiled_rows(B); // rows after bt run below, one at a time across all panels
       for (let q = 0; q < PB; q++) {
         let w = wp + <usize>q * panelBytes;
-        let b = 0;
-        while (b < B) {
-          let n = next_rows(B - b), o = hB + <usize>b * hs + <usize>q * 32, xr = hraw + <usize>b * hps;
-          if (n == 1) break; // the rows after the tiles run below, across all panels at once
+        for (let b = 0, n = 0; b < bt; b += n) {
+          n = next_rows(B - b);
+          let o = hB + <usize>b * hs + <usize>q * 32, xr = hraw + <usize>b * hps;
           if (n == 6) tile6x8(o, hs, xr, hps, w, 32, H);
           else tile4x8(o, hs, xr, hps, w, 32, H);
-          b += n;
         }
       }
-      let b = 0;
-      while (b < B) {
-        let n = next_rows(B - b);
-        if (n == 1) break;
-        b += n;
-      }
-      for (; b < B; b++) row_gemv8(hB + <usize>b * hs, hraw + <usize>b * hps, wp, panelBytes, H, PB);
+      for (let b = bt; b < B; b++) row_gemv8(hB + <usize>b * hs, hraw + <usize>b * hps, wp, panelBytes, H, PB);
     }
   } else if (cell == CELL_GRU) {
     let lbr = di(d, D_LBR) != 0;
