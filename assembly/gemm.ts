@@ -262,6 +262,22 @@ export function panel2x2(out: usize, x: usize, w: usize, ps: usize, K: i32): voi
 // @ts-ignore: decorator
 @inline export function step_unroll(): bool { return stepUnroll; }
 
+/**
+ * out[0..16) = Σ_k x[k] · w[k][0..16), rows of 16 floats (64 bytes) contiguous: one half of an LSTM panel in the split
+ * layout (rnn.ts D_RSPLIT), 4 accumulators. The loop shape for V8 12.9–13.3, which spills panel1's 8 accumulators
+ * (its G = 4 loop runs at half speed there).
+ */
+export function panel_pair(out: usize, x: usize, w: usize, K: i32): void {
+  let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0);
+  for (let k = 0; k < K; k++) {
+    let h = splat_at(x);
+    a0 = madd(v128.load(w), h, a0); a1 = madd(v128.load(w, 16), h, a1);
+    a2 = madd(v128.load(w, 32), h, a2); a3 = madd(v128.load(w, 48), h, a3);
+    w += 64; x += 4;
+  }
+  v128.store(out, a0); v128.store(out, a1, 16); v128.store(out, a2, 32); v128.store(out, a3, 48);
+}
+
 /** Scalar twin of tile4x8 / tile1x8 for `rows` rows: the same sums in the same order. */
 export function tile_ref(rows: i32, out: usize, os: usize, x: usize, xs: usize, w: usize, ws: usize, K: i32): void {
   for (let r = 0; r < rows; r++) {

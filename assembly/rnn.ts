@@ -20,7 +20,7 @@
 
 import { madd, madd_s } from "./simd";
 import { ACT_SIGMOID, ACT_TANH, act_s, act_v, sigmoid_vi, tanh_vi } from "./math";
-import { tile4x8, tile6x8, panel1, panel2x2, next_rows, tiled_rows, row_gemv8, step_unroll } from "./gemm";
+import { tile4x8, tile6x8, panel1, panel2x2, panel_pair, next_rows, tiled_rows, row_gemv8, step_unroll } from "./gemm";
 
 export const D_CELL = 0; // 0 RNN, 1 LSTM, 2 GRU
 export const D_T = 1;
@@ -53,7 +53,8 @@ export const D_CLIP = 27; // f32; +Inf = none
 export const D_IF = 28;
 export const D_LBR = 29;
 export const D_ACT = 30; // three activations (f, g, h), each code, alpha (f32), beta (f32)
-export const D_COUNT = 39;
+export const D_RSPLIT = 39; // LSTM R packed as [Hp/8][2][K][16] (two gate pairs per panel) instead of [Hp/8][K][4][8]
+export const D_COUNT = 40;
 
 const CELL_RNN = 0;
 const CELL_LSTM = 1;
@@ -172,30 +173,50 @@ function seq(d: usize, ref: bool): void {
   return std ? tanh_vi(x) : act_v(code, x, a, b);
 }
 
-/** Pre-activations R·h for every row of one panel: gates[b][G][8] (row stride G·32 bytes). */
-function panel_rows(gates: usize, h: usize, hs: usize, w: usize, K: i32, G: i32, B: i32): void {
+/**
+ * Pre-activations R·h for every row of one panel: gates[b][G][8] (row stride G·32 bytes). split: the panel is two
+ * [K][16] halves (gates 0–1, 2–3; G = 4 only, see D_RSPLIT).
+ */
+function panel_rows(gates: usize, h: usize, hs: usize, w: usize, K: i32, G: i32, B: i32, split: bool): void {
   let gs = <usize>G * 32;
-  if (B == 1) { panel1(gates, h, w, K, G); return; }
+  if (B == 1) { panel_one(gates, h, w, K, G, split); return; }
   let b = 0;
   while (b < B) {
     let n = next_rows(B - b);
     if (n == 1) {
-      panel1(gates + <usize>b * gs, h + <usize>b * hs, w, K, G);
+      panel_one(gates + <usize>b * gs, h + <usize>b * hs, w, K, G, split);
     } else {
       for (let g = 0; g < G; g++) {
-        let o = gates + <usize>b * gs + <usize>g * 32, wg = w + <usize>g * 32;
-        if (n == 6) tile6x8(o, gs, h + <usize>b * hs, hs, wg, gs, K);
-        else tile4x8(o, gs, h + <usize>b * hs, hs, wg, gs, K);
+        let o = gates + <usize>b * gs + <usize>g * 32;
+        let wg = split ? w + <usize>(g >> 1) * <usize>K * 64 + <usize>(g & 1) * 32 : w + <usize>g * 32;
+        let ws = split ? <usize>64 : gs;
+        if (n == 6) tile6x8(o, gs, h + <usize>b * hs, hs, wg, ws, K);
+        else tile4x8(o, gs, h + <usize>b * hs, hs, wg, ws, K);
       }
     }
     b += n;
   }
 }
 
+/** One row against one panel (panel1), or against the two halves of a split panel. */
+// @ts-ignore: decorator
+@inline function panel_one(out: usize, h: usize, w: usize, K: i32, G: i32, split: bool): void {
+  if (split) {
+    panel_pair(out, h, w, K);
+    panel_pair(out + 64, h, w + <usize>K * 64, K);
+  } else {
+    panel1(out, h, w, K, G);
+  }
+}
+
 /** Batch 1: the pre-activations of every panel, [NP][G][8] at gates (see gates_bytes). */
-function panels_all1(gates: usize, h: usize, w: usize, K: i32, G: i32, NP: i32): void {
+function panels_all1(gates: usize, h: usize, w: usize, K: i32, G: i32, NP: i32, split: bool): void {
   let panelBytes = <usize>K * <usize>G * 32, gs = <usize>G * 32;
   if (G == 1) { row_gemv8(gates, h, w, panelBytes, K, NP); return; } // one gate block: 3 panels at a time
+  if (split) {
+    for (let p = 0; p < NP; p++) panel_one(gates + <usize>p * gs, h, w + <usize>p * panelBytes, K, G, true);
+    return;
+  }
   let p = 0;
   if (G == 2 && step_unroll()) {
     for (; p + 2 <= NP; p += 2) panel2x2(gates + <usize>p * gs, h, w + <usize>p * panelBytes, panelBytes, K);
@@ -271,16 +292,16 @@ function step_simd(d: usize, hA: usize, hB: usize): void {
   let one = f32x4.splat(1.0);
 
   if (cell == CELL_LSTM) {
-    let c = dp(d, D_C), peep = dp(d, D_PEEP), inputForget = di(d, D_IF) != 0;
+    let c = dp(d, D_C), peep = dp(d, D_PEEP), inputForget = di(d, D_IF) != 0, split = di(d, D_RSPLIT) != 0;
     let std = fc == ACT_SIGMOID && gc == ACT_TANH && hc == ACT_TANH;
     let dst = P ? hraw : hB, ds = P ? hps : hs;
     let panelBytes = <usize>K * 128;
     let one1 = B == 1;
-    if (one1) panels_all1(gates, hA, R, K, 4, NP);
+    if (one1) panels_all1(gates, hA, R, K, 4, NP, split);
     if (one1 && std && !peep) {
       if (load<i32>(rowAct) == 1) lstm_gates1(gates, <usize>load<u32>(rowXp), c, dst, NP, hasClip, clip, inputForget);
     } else for (let p = 0; p < NP; p++) {
-      if (!one1) panel_rows(gates, hA, hs, R + <usize>p * panelBytes, K, 4, B);
+      if (!one1) panel_rows(gates, hA, hs, R + <usize>p * panelBytes, K, 4, B, split);
       for (let b = 0; b < B; b++) {
         if (load<i32>(rowAct + (<usize>b << 2)) != 1) continue;
         let g = gates + (one1 ? <usize>p : <usize>b) * 128;
@@ -332,11 +353,11 @@ function step_simd(d: usize, hA: usize, hB: usize): void {
       let rbh = dp(d, D_RBH);
       let panelBytes = <usize>K * 96;
       let one1 = B == 1;
-      if (one1) panels_all1(gates, hA, R, K, 3, NP);
+      if (one1) panels_all1(gates, hA, R, K, 3, NP, false);
       if (one1 && std) {
         if (load<i32>(rowAct) == 1) gru_gates1(gates, <usize>load<u32>(rowXp), rbh, hA, hB, NP, hasClip, clip);
       } else for (let p = 0; p < NP; p++) {
-        if (!one1) panel_rows(gates, hA, hs, R + <usize>p * panelBytes, K, 3, B);
+        if (!one1) panel_rows(gates, hA, hs, R + <usize>p * panelBytes, K, 3, B, false);
         for (let b = 0; b < B; b++) {
           if (load<i32>(rowAct + (<usize>b << 2)) != 1) continue;
           let g = gates + (one1 ? <usize>p : <usize>b) * 96;
@@ -357,7 +378,7 @@ function step_simd(d: usize, hA: usize, hB: usize): void {
       // batch 1: all z/r products, then z and r·h for every unit, all h-gate products, then n and h
       if (load<i32>(rowAct) == 1) {
         let x = <usize>load<u32>(rowXp);
-        panels_all1(gates, hA, R, K, 2, NP);
+        panels_all1(gates, hA, R, K, 2, NP, false);
         for (let p = 0; p < NP; p++) {
           let g = gates + <usize>p * 64, xq = x + <usize>p * 96, q = <usize>p * 32;
           for (let o: usize = 0; o < 32; o += 16) {
@@ -380,7 +401,7 @@ function step_simd(d: usize, hA: usize, hB: usize): void {
     } else {
       let panelBytes = <usize>K * 64;
       for (let p = 0; p < NP; p++) {
-        panel_rows(gates, hA, hs, R + <usize>p * panelBytes, K, 2, B);
+        panel_rows(gates, hA, hs, R + <usize>p * panelBytes, K, 2, B, false);
         for (let b = 0; b < B; b++) {
           if (load<i32>(rowAct + (<usize>b << 2)) != 1) continue;
           let g = gates + <usize>b * 64;
@@ -399,7 +420,7 @@ function step_simd(d: usize, hA: usize, hB: usize): void {
       let R2 = dp(d, D_R2);
       let panel2 = <usize>H * 32;
       for (let p = 0; p < NP; p++) {
-        panel_rows(gates, rh, hps, R2 + <usize>p * panel2, H, 1, B);
+        panel_rows(gates, rh, hps, R2 + <usize>p * panel2, H, 1, B, false);
         for (let b = 0; b < B; b++) {
           if (load<i32>(rowAct + (<usize>b << 2)) != 1) continue;
           let g = gates + <usize>b * 32;
@@ -419,9 +440,9 @@ function step_simd(d: usize, hA: usize, hB: usize): void {
     let std = fc == ACT_TANH;
     let panelBytes = <usize>K * 32;
     let one1 = B == 1;
-    if (one1) panels_all1(gates, hA, R, K, 1, NP);
+    if (one1) panels_all1(gates, hA, R, K, 1, NP, false);
     for (let p = 0; p < NP; p++) {
-      if (!one1) panel_rows(gates, hA, hs, R + <usize>p * panelBytes, K, 1, B);
+      if (!one1) panel_rows(gates, hA, hs, R + <usize>p * panelBytes, K, 1, B, false);
       for (let b = 0; b < B; b++) {
         if (load<i32>(rowAct + (<usize>b << 2)) != 1) continue;
         let g = gates + (one1 ? <usize>p : <usize>b) * 32;
@@ -437,6 +458,16 @@ function step_simd(d: usize, hA: usize, hB: usize): void {
 }
 
 // ------------------------------------------------------------------ scalar steps (the twins)
+
+/** dot_packed for the LSTM's split layout (D_RSPLIT). */
+// @ts-ignore: decorator
+@inline function dot_split(w: usize, K: i32, g: i32, j: i32, h: usize): f32 {
+  // the LSTM's split layout [Hp/8][2][K][16]: gate g of unit j at half g >> 1, column (g & 1)·8 + (j & 7)
+  let base = w + (<usize>(j >> 3) * <usize>K * 32 + <usize>(g >> 1) * <usize>K * 16 + <usize>(g & 1) * 8 + <usize>(j & 7)) * 4;
+  let acc: f32 = 0;
+  for (let k = 0; k < K; k++) acc = madd_s(load<f32>(base + <usize>k * 64), load<f32>(h + (<usize>k << 2)), acc);
+  return acc;
+}
 
 /** Σ_k R[unit j, gate g][k] · h[k] over packed [NP][K][G][8], accumulated like the tiles. */
 // @ts-ignore: decorator
@@ -454,6 +485,7 @@ function step_simd(d: usize, hA: usize, hB: usize): void {
 }
 
 function step_ref(d: usize, hA: usize, hB: usize): void {
+  let split = di(d, D_RSPLIT) != 0;
   let cell = di(d, D_CELL), B = di(d, D_B), H = di(d, D_H), Hp = di(d, D_HP), K = di(d, D_K), Kp = di(d, D_KP);
   let P = di(d, D_P);
   let R = dp(d, D_R), scratch = dp(d, D_SCRATCH);
@@ -477,10 +509,10 @@ function step_ref(d: usize, hA: usize, hB: usize): void {
       let c = dp(d, D_C) + <usize>b * hps, peep = dp(d, D_PEEP), inputForget = di(d, D_IF) != 0;
       let dst = P ? hraw + <usize>b * hps : out;
       for (let j = 0; j < H; j++) {
-        let ai = xcol(x, 4, 0, j) + dot_packed(R, K, 4, 0, j, h);
-        let ao = xcol(x, 4, 1, j) + dot_packed(R, K, 4, 1, j, h);
-        let af = xcol(x, 4, 2, j) + dot_packed(R, K, 4, 2, j, h);
-        let ac = xcol(x, 4, 3, j) + dot_packed(R, K, 4, 3, j, h);
+        let ai = xcol(x, 4, 0, j) + (split ? dot_split(R, K, 0, j, h) : dot_packed(R, K, 4, 0, j, h));
+        let ao = xcol(x, 4, 1, j) + (split ? dot_split(R, K, 1, j, h) : dot_packed(R, K, 4, 1, j, h));
+        let af = xcol(x, 4, 2, j) + (split ? dot_split(R, K, 2, j, h) : dot_packed(R, K, 4, 2, j, h));
+        let ac = xcol(x, 4, 3, j) + (split ? dot_split(R, K, 3, j, h) : dot_packed(R, K, 4, 3, j, h));
         let cprev = load<f32>(c + (<usize>j << 2));
         if (peep) {
           ai = madd_s(load<f32>(peep + (<usize>j << 2)), cprev, ai);

@@ -20,8 +20,8 @@ async function main() {
   ort.env.wasm.wasmPaths = "/node_modules/onnxruntime-web/dist/";
   const manifest = await (await fetch("./models/manifest.json")).json();
   const adapters = [], skipped = [];
-  // shapes=1: both batch-1 loop shapes of each build side by side (assembly/gemm.ts set_step_unroll)
-  const shapes = params.get("shapes") === "1" ? [0, 1] : [undefined];
+  // shapes=1: each build with every loop shape side by side (EngineOptions.loopShapes) instead of the one it picks
+  const shapes = params.get("shapes") === "1" ? ["plain", "unrolled", "split"] : [undefined];
   for (const b of ["simd", "relaxed-simd"]) {
     for (const u of shapes) {
       try { adapters.push(await rnnWasmAdapter(rw, b, read, u)); } catch (e) { skipped.push(`rnn-wasm ${b}: ${e.message}`); }

@@ -4,8 +4,8 @@
 //
 //   node bench/browser.mjs [--configs a,b] [--rounds N] [--batch-ms N] [--shapes] [--write]   (after `node scripts/build.mjs`)
 //
-// --shapes runs both batch-1 loop shapes of each build (plain and unrolled, assembly/gemm.ts set_step_unroll) side by
-// side instead of the one the engine picks; --write puts the table into bench/RESULTS.md (region "compare-chromium").
+// --shapes runs each build with every loop shape (plain, unrolled, split: EngineOptions.loopShapes) side by side
+// instead of the one the engine picks; --write puts the table into bench/RESULTS.md (region "compare-chromium").
 import { existsSync } from "node:fs";
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";

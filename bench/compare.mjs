@@ -44,14 +44,18 @@ function tbdhToOnnx(y, T, B, D, H) {
 }
 
 /**
- * rnn-wasm (`rw`: the built package's module) with one of its builds. `stepUnroll` (0 or 1) overrides the engine's
- * choice of batch-1 loop shapes (assembly/gemm.ts set_step_unroll), to compare them; the name then says which.
+ * rnn-wasm (`rw`: the built package's module) with one of its builds. `shape` ("plain", "unrolled", "split") overrides
+ * the engine's choice of loop shapes (EngineOptions.loopShapes), to compare them; the name then says which.
  */
-export async function rnnWasmAdapter(rw, build, read, stepUnroll) {
-  const engine = await rw.createEngine({ build });
-  if (stepUnroll !== undefined) engine.k.set_step_unroll(stepUnroll);
+export const SHAPES = {
+  plain: { unroll: false, splitR: false },
+  unrolled: { unroll: true, splitR: false },
+  split: { unroll: false, splitR: true },
+};
+export async function rnnWasmAdapter(rw, build, read, shape) {
+  const engine = await rw.createEngine({ build, ...(shape ? { loopShapes: SHAPES[shape] } : {}) });
   return {
-    name: `rnn-wasm ${build}${stepUnroll === undefined ? "" : stepUnroll ? " unrolled" : " plain"}`,
+    name: `rnn-wasm ${build}${shape ? ` ${shape}` : ""}`,
     version: rw.version,
     async load(c) {
       const w = weightsOf(c, await read(c.weights));

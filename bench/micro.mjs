@@ -220,7 +220,7 @@ function bwAt(read, bytes) {
 // Descriptor fields of assembly/rnn.ts (D_*), as src/core/runner.ts writes them.
 const D = { CELL: 0, T: 1, B: 2, H: 3, HP: 4, K: 5, KP: 6, P: 7, REV: 8, XP: 9, XPT: 10, XPB: 11, R: 12, R2: 13, RBH: 14,
   PEEP: 15, WP: 16, LENS: 17, MASK: 18, MASKOUT: 19, Y: 20, YT: 21, YB: 22, H0: 23, H1: 24, C: 25, SCRATCH: 26,
-  CLIP: 27, IF: 28, LBR: 29, ACT: 30, COUNT: 39 };
+  CLIP: 27, IF: 28, LBR: 29, ACT: 30, RSPLIT: 39, COUNT: 40 };
 
 function fillRandom(f32, ptr, n, scale, seed) {
   let s = seed >>> 0;

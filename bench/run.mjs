@@ -10,6 +10,8 @@
 //   --configs a,b        configs to run (default: all of bench/models/manifest.json, streaming last)
 //   --engines a,b        rnn-wasm, ort-web, ort-node, tfjs (default: all that load in this runtime)
 //   --builds a,b         rnn-wasm builds to run side by side (default: simd and relaxed-simd, those that validate)
+//   --shapes a,b         rnn-wasm loop shapes to run side by side (plain, unrolled, split; default: the one the engine
+//                        picks for this runtime)
 //   --rounds N           timed rounds per engine (default 9); each round times a batch of calls
 //   --batch-ms N         minimum duration of one round's batch of calls (default 40 ms)
 //   --write              write the results into bench/RESULTS.md (region "compare-<runtime>")
@@ -26,12 +28,13 @@ import { ortAdapter, printRow, regionBody, rnnWasmAdapter, runConfig, tfjsAdapte
 // ---------------------------------------------------------------- options
 
 function parseArgs(argv) {
-  const o = { configs: null, engines: null, builds: null, rounds: 9, batchMs: 40, write: false };
+  const o = { configs: null, engines: null, builds: null, shapes: null, rounds: 9, batchMs: 40, write: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i], v = () => argv[++i];
     if (a === "--configs") o.configs = v().split(",");
     else if (a === "--engines") o.engines = v().split(",");
     else if (a === "--builds") o.builds = v().split(",");
+    else if (a === "--shapes") o.shapes = v().split(",");
     else if (a === "--rounds") o.rounds = Number(v());
     else if (a === "--batch-ms") o.batchMs = Number(v());
     else if (a === "--write") o.write = true;
@@ -70,7 +73,9 @@ async function main() {
       if (e === "rnn-wasm") {
         const rw = await import("../dist/index.js");
         for (const b of builds) {
-          try { adapters.push(await rnnWasmAdapter(rw, b, read)); } catch (err) { skipped.push(`rnn-wasm ${b}: ${err.message}`); }
+          for (const shape of opt.shapes ?? [undefined]) {
+            try { adapters.push(await rnnWasmAdapter(rw, b, read, shape)); } catch (err) { skipped.push(`rnn-wasm ${b}: ${err.message}`); }
+          }
         }
       } else if (e === "ort-web") adapters.push(ortAdapter(await import("onnxruntime-web"), "web", pkgVersion("onnxruntime-web"), read));
       else if (e === "ort-node") adapters.push(ortAdapter((await import("onnxruntime-node")).default, "node", pkgVersion("onnxruntime-node"), read));

@@ -26,6 +26,22 @@ export interface EngineOptions {
   wasm?: WebAssembly.Module | ArrayBuffer | Uint8Array;
   /** Size limits checked before allocating. */
   limits?: EngineLimits;
+  /**
+   * The kernels' loop shapes, a speed choice with the same results either way. Default: chosen for the runtime's
+   * WebAssembly compiler (its V8 version; see bench/RESULTS.md). Override to compare them, or for an engine where
+   * another choice measures faster.
+   */
+  loopShapes?: LoopShapes;
+}
+
+/** Loop shapes of the kernels (EngineOptions.loopShapes). Each gives the same bits; only the speed differs. */
+export interface LoopShapes {
+  /** Batch-1 panel loops with two k per iteration and GRU panels in pairs (pays where the compiler keeps order). */
+  unroll?: boolean;
+  /** 6-row register tiles in the relaxed-SIMD build (4 rows otherwise). */
+  tileRows6?: boolean;
+  /** LSTM recurrent weights in two halves per panel, walked with 4 accumulators instead of 8. */
+  splitR?: boolean;
 }
 
 export interface EngineInfo {

@@ -4,7 +4,7 @@ import type { EngineInfo, EngineOptions } from "./api.js";
 import { Engine, initDefault } from "./engine/engine.js";
 
 export type {
-  Tensor, BuildName, EngineLimits, EngineOptions, EngineInfo, Activation, ActivationName, ForwardOptions,
+  Tensor, BuildName, EngineLimits, EngineOptions, EngineInfo, LoopShapes, Activation, ActivationName, ForwardOptions,
   ForwardResult, StreamOptions, StreamState,
 } from "./api.js";
 export { RnnError, type RnnErrorCode } from "./errors.js";

@@ -40,6 +40,8 @@ export class PackedLayer {
   readonly Hp: number;
   readonly K: number;
   readonly Kp: number;
+  /** LSTM R packed as [Hp/8][2][K][16] (Engine.splitR) instead of [Hp/8][K][4][8]; the descriptor says which. */
+  readonly rSplit: boolean;
   private blocks: number[] = [];
 
   constructor(engine: Engine, spec: LayerSpec, weights: DirWeights[]) {
@@ -51,6 +53,7 @@ export class PackedLayer {
     this.Hp = round8(H);
     this.K = K;
     this.Kp = round8(K);
+    this.rSplit = G === 4 && engine.splitR;
     const Hp = this.Hp;
     engine.checkElements(G * Hp * Math.max(I, K, 1), "layer weights");
     try {
@@ -89,9 +92,10 @@ export class PackedLayer {
     // input weights: column n ↔ (gate g, unit j) in panel-gate order, row of W = g·H + j; panel8 [N/8][I][8]
     d.w = this.pack(w.W, I, N, G, H, 0, 8, "input weights");
     d.bias = this.up(bias, "biases");
-    // recurrent weights [Hp/8][K][Gr][8] (the GRU without linear_before_reset keeps its h gate apart: R2, panel8)
+    // recurrent weights [Hp/8][K][Gr][8], or the LSTM's split [Hp/8][2][K][16] (two gate pairs per panel); the GRU
+    // without linear_before_reset keeps its h gate apart (R2, panel8)
     const Gr = gru && !lbr ? 2 : G;
-    d.r = this.pack(w.R, K, Gr * Hp, Gr, H, 0, Gr * 8, "recurrent weights");
+    d.r = this.pack(w.R, K, Gr * Hp, Gr, H, 0, this.rSplit ? 16 : Gr * 8, "recurrent weights");
     if (gru && !lbr) d.r2 = this.pack(w.R, K, Hp, 1, H, 2 * H, 8, "recurrent weights (h gate)");
     if (gru && lbr) {
       const rbh = new Float32Array(Hp);

@@ -13,7 +13,7 @@ import { outSize } from "./spec.js";
 const D = {
   CELL: 0, T: 1, B: 2, H: 3, HP: 4, K: 5, KP: 6, P: 7, REV: 8, XP: 9, XPT: 10, XPB: 11, R: 12, R2: 13, RBH: 14,
   PEEP: 15, WP: 16, LENS: 17, MASK: 18, MASKOUT: 19, Y: 20, YT: 21, YB: 22, H0: 23, H1: 24, C: 25, SCRATCH: 26,
-  CLIP: 27, IF: 28, LBR: 29, ACT: 30, COUNT: 39,
+  CLIP: 27, IF: 28, LBR: 29, ACT: 30, RSPLIT: 39, COUNT: 40,
 } as const;
 const CELL_CODE = { rnn: 0, lstm: 1, gru: 2 } as const;
 
@@ -228,6 +228,7 @@ export class StackState {
         f32[o + D.CLIP] = spec.clip;
         i32[o + D.IF] = spec.inputForget ? 1 : 0;
         i32[o + D.LBR] = spec.linearBeforeReset ? 1 : 0;
+        i32[o + D.RSPLIT] = L.rSplit ? 1 : 0;
         for (let a = 0; a < 3; a++) {
           const A = acts[a] ?? acts[0];
           i32[o + D.ACT + 3 * a] = A.code;

@@ -4,7 +4,7 @@
 // instance. "auto" tries relaxed SIMD, then SIMD, then scalar, taking the first build the runtime validates.
 
 import type { BuildName, EngineInfo, EngineOptions } from "../api.js";
-import { RnnError } from "../errors.js";
+import { RnnError, describe } from "../errors.js";
 import { Arena } from "./arena.js";
 import { decodeBase64 } from "./base64.js";
 import { VERSION } from "../version.js";
@@ -31,14 +31,28 @@ export interface Kernels {
   set_step_unroll(on: number): number;
 }
 
+/** The kernels' loop shapes for a runtime (see kernelProfile). */
+export interface KernelProfile {
+  /** Batch-1 panel loops with two k per iteration, GRU panels in pairs (assembly/gemm.ts set_step_unroll). */
+  unroll: boolean;
+  /** 6-row register tiles in the relaxed-SIMD build (set_tile_rows); 4 rows otherwise. */
+  tileRows6: boolean;
+  /** LSTM recurrent weights in two [K][16] halves per panel, walked by 4-accumulator loops (rnn.ts D_RSPLIT). */
+  splitR: boolean;
+}
+
 /**
- * Whether this runtime compiles WebAssembly with a V8 older than 13.4 (Node 20, 22 and 23, Chrome before 134). Those
- * schedule the loads of an unrolled loop body all first and spill (measured: V8 11.3 1.3–1.6×, V8 12.9 and 13.0
- * 1.1–1.8× slower), so the batch-1 panel loops stay one k per iteration there; V8 13.4 and later (measured 13.4,
- * 13.5, 15.0, 15.6) and JavaScriptCore keep the order and run the unrolled and paired loops 4–24 % faster
- * (bench/RESULTS.md). A speed choice only: every shape gives the same bits.
+ * The loop shapes that suit the runtime's WebAssembly compiler, from its V8 version (Deno, Node; Chrome's from the user
+ * agent). Measured on this project's machine (bench/RESULTS.md, round 4), per shape against the others:
+ * - V8 13.4 and later (Turboshaft; measured 13.4, 13.5, 15.0, 15.6), and engines that are not V8 (JavaScriptCore):
+ *   WebAssembly's operation order is kept, so unrolled and paired loops pay (4–24 %) and 6-row tiles fit.
+ * - V8 12.9 to 13.3 (Sea-of-Nodes TurboFan; measured 12.9 and 13.0): panel1's 8-accumulator LSTM loop runs at half
+ *   speed and 6-row tiles spill (0.66×); the split LSTM layout with 4 accumulators is 1.5× faster there.
+ * - V8 before 12.9 (measured 11.3, Node 20): the plain loops; unrolled ones spill (1.3–1.6× slower); 6-row tiles pay
+ *   in 11.3 (1.04–1.10×) but are not used from 12.0 on, where they were not measured.
+ * Speed choices only: every shape gives the same bits.
  */
-export function oldV8(env: object = globalThis): boolean {
+export function kernelProfile(env: object = globalThis): KernelProfile {
   const g = env as { Deno?: { version?: { v8?: string } }; process?: { versions?: Record<string, string> }; navigator?: { userAgent?: string } };
   let version: number | undefined; // major·10 + minor, as Chrome numbers its releases
   const versions = g.process?.versions;
@@ -51,7 +65,9 @@ export function oldV8(env: object = globalThis): boolean {
     const m = typeof ua === "string" ? /Chrom(?:e|ium)\/(\d+)/.exec(ua) : null;
     if (m) version = Number(m[1]); // Chrome N ships V8 (N / 10).(N mod 10)
   }
-  return version !== undefined && version < 134;
+  if (version === undefined || version >= 134) return { unroll: true, tileRows6: true, splitR: false };
+  if (version >= 129) return { unroll: false, tileRows6: false, splitR: true };
+  return { unroll: false, tileRows6: version < 120, splitR: false };
 }
 
 const BUILD_OF_KIND: BuildName[] = ["scalar", "simd", "relaxed-simd"];
@@ -87,16 +103,22 @@ function hasWasm(): boolean {
 /** An independent instance of the kernels with its own memory arena. */
 export class Engine {
   readonly build: BuildName;
+  /** LSTM layers pack R in two [K][16] halves per panel (kernelProfile); set at creation, read when layers pack. */
+  readonly splitR: boolean;
   readonly k: Kernels;
   readonly arena: Arena;
   readonly maxElements: number;
   private disposedFlag = false;
 
-  private constructor(k: Kernels, maxBytes: number, maxElements: number) {
+  private constructor(k: Kernels, maxBytes: number, maxElements: number, profile: KernelProfile) {
     this.k = k;
     this.build = BUILD_OF_KIND[k.build_kind()] ?? "scalar";
     this.arena = new Arena(k.memory, k.heap_base(), maxBytes);
     this.maxElements = maxElements;
+    // the loop shapes for this runtime (the scalar build's twins read any layout; it keeps the plain one)
+    this.splitR = profile.splitR && this.build !== "scalar";
+    k.set_step_unroll(profile.unroll ? 1 : 0);
+    k.set_tile_rows(profile.tileRows6 && this.build === "relaxed-simd" ? 6 : 4);
   }
 
   get info(): EngineInfo {
@@ -146,9 +168,21 @@ export class Engine {
     if (typeof k.rnn_seq !== "function" || typeof k.build_kind !== "function") {
       throw new RnnError("BAD_ARGUMENT", "wasm: the module given is not an rnn-wasm build");
     }
-    // modules of an older release (options.wasm) may not have it
-    if (typeof k.set_step_unroll === "function") k.set_step_unroll(oldV8() ? 0 : 1);
-    const engine = new Engine(k, maxBytes, maxElements);
+    if (typeof k.pack_panels !== "function" || typeof k.set_step_unroll !== "function" || typeof k.set_tile_rows !== "function") {
+      throw new RnnError("BAD_ARGUMENT", `wasm: the module given is from another rnn-wasm release; use rnn-wasm/wasm/<build>.wasm of version ${VERSION}`);
+    }
+    const shapes = options.loopShapes;
+    if (shapes !== undefined && (shapes === null || typeof shapes !== "object")) {
+      throw new RnnError("BAD_ARGUMENT", `loopShapes: expected an object, found ${describe(shapes)}`);
+    }
+    for (const [key, v] of Object.entries(shapes ?? {})) {
+      if (!["unroll", "tileRows6", "splitR"].includes(key)) throw new RnnError("BAD_ARGUMENT", `loopShapes: unknown option ${describe(key)} (unroll, tileRows6, splitR)`);
+      if (v !== undefined && typeof v !== "boolean") throw new RnnError("BAD_ARGUMENT", `loopShapes.${key}: expected a boolean, found ${describe(v)}`);
+    }
+    const auto = kernelProfile();
+    const engine = new Engine(k, maxBytes, maxElements, {
+      unroll: shapes?.unroll ?? auto.unroll, tileRows6: shapes?.tileRows6 ?? auto.tileRows6, splitR: shapes?.splitR ?? auto.splitR,
+    });
     if (options.build && options.build !== "auto" && options.wasm !== undefined && engine.build !== options.build) {
       throw new RnnError("BAD_ARGUMENT", `wasm: the module given is the "${engine.build}" build, but build "${options.build}" was asked for`);
     }

@@ -3,7 +3,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { Engine, oldV8 } from "../../src/engine/engine.js";
+import { Engine, kernelProfile } from "../../src/engine/engine.js";
 import { LSTM } from "../../src/layers/recurrent.js";
 import { init } from "../../src/index.js";
 import { randF32, rng, sameBits } from "../helpers.js";
@@ -93,27 +93,82 @@ describe("engine", () => {
     expect(e.f32().subarray(t2 >> 2, (t2 >> 2) + (1 << 18)).every((v) => v === 0)).toBe(true);
   });
 
-  it("keeps the batch-1 loops plain on V8 before 13.4 and unrolls them elsewhere (a speed choice, same bits)", async () => {
+  it("picks the loop shapes by the runtime's V8 (speed choices with the same bits)", async () => {
     const node = (v8: string) => ({ process: { versions: { node: "x", v8 } } });
     const ua = (userAgent: string) => ({ navigator: { userAgent } });
-    expect(oldV8(node("11.3.244.8-node.38"))).toBe(true); // Node 20
-    expect(oldV8(node("12.4.254.21-node.33"))).toBe(true); // Node 22
-    expect(oldV8(node("12.9.202.28-node.14"))).toBe(true); // Node 23
-    expect(oldV8(node("13.6.233.10-node.18"))).toBe(false); // Node 24
-    expect(oldV8({ Deno: { version: { v8: "13.0.245.12-rusty" } } })).toBe(true); // Deno 2.1
-    expect(oldV8({ Deno: { version: { v8: "13.4.114.9-rusty" } } })).toBe(false); // Deno 2.2
-    expect(oldV8({ Deno: { version: { v8: "15.0.245.2-rusty" } } })).toBe(false);
-    expect(oldV8({ process: { versions: { bun: "1.4.5", v8: "12.4.254.14-node.12" } } })).toBe(false); // JavaScriptCore
-    expect(oldV8(ua("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/133.0.0.0 Safari/537.36"))).toBe(true);
-    expect(oldV8(ua("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/134.0.0.0 Safari/537.36"))).toBe(false);
-    expect(oldV8(ua("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36"))).toBe(false);
-    expect(oldV8(ua("Mozilla/5.0 (X11; Linux x86_64; rv:140.0) Gecko/20100101 Firefox/140.0"))).toBe(false);
-    expect(oldV8(ua("Cloudflare-Workers"))).toBe(false);
-    expect(oldV8({})).toBe(false);
-    // this runtime: the engine applied the choice at creation
-    const e = await Engine.create({ build: "simd" });
-    expect(e.k.set_step_unroll(0)).toBe(oldV8() ? 0 : 1);
-    expect(e.k.set_step_unroll(1)).toBe(0);
-    expect(e.k.set_step_unroll(0)).toBe(1);
+    const chrome = (n: number) => ua(`Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/${n}.0.0.0 Safari/537.36`);
+    const plain11 = { unroll: false, tileRows6: true, splitR: false };
+    const plain12 = { unroll: false, tileRows6: false, splitR: false };
+    const split = { unroll: false, tileRows6: false, splitR: true };
+    const modern = { unroll: true, tileRows6: true, splitR: false };
+    expect(kernelProfile(node("11.3.244.8-node.38"))).toEqual(plain11); // Node 20
+    expect(kernelProfile(node("12.4.254.21-node.33"))).toEqual(plain12); // Node 22
+    expect(kernelProfile(node("12.9.202.28-node.14"))).toEqual(split); // Node 23
+    expect(kernelProfile(node("13.6.233.10-node.18"))).toEqual(modern); // Node 24
+    expect(kernelProfile({ Deno: { version: { v8: "13.0.245.12-rusty" } } })).toEqual(split); // Deno 2.1
+    expect(kernelProfile({ Deno: { version: { v8: "13.4.114.9-rusty" } } })).toEqual(modern); // Deno 2.2
+    expect(kernelProfile({ Deno: { version: { v8: "15.0.245.2-rusty" } } })).toEqual(modern);
+    expect(kernelProfile({ process: { versions: { bun: "1.4.5", v8: "12.4.254.14-node.12" } } })).toEqual(modern); // JavaScriptCore
+    expect(kernelProfile(chrome(119))).toEqual(plain11);
+    expect(kernelProfile(chrome(128))).toEqual(plain12);
+    expect(kernelProfile(chrome(129))).toEqual(split);
+    expect(kernelProfile(chrome(133))).toEqual(split);
+    expect(kernelProfile(chrome(134))).toEqual(modern);
+    expect(kernelProfile(ua("Mozilla/5.0 (X11; Linux x86_64; rv:140.0) Gecko/20100101 Firefox/140.0"))).toEqual(modern);
+    expect(kernelProfile(ua("Cloudflare-Workers"))).toEqual(modern);
+    expect(kernelProfile({})).toEqual(modern);
+    // this runtime: the engine applied its profile at creation
+    const p = kernelProfile();
+    for (const build of ["simd", "relaxed-simd", "scalar"] as const) {
+      const e = await Engine.create({ build });
+      expect(e.k.set_step_unroll(0)).toBe(p.unroll ? 1 : 0);
+      expect(e.k.set_tile_rows(4)).toBe(p.tileRows6 && build === "relaxed-simd" ? 6 : 4);
+      expect(e.splitR).toBe(p.splitR && build !== "scalar");
+    }
+  });
+
+  it("every loop shape gives the same bits through the public API (forward, stream, bidirectional, batches)", async () => {
+    const shapes = [{}, { unroll: true }, { unroll: false }, { splitR: true }, { splitR: true, tileRows6: true }, { tileRows6: false }];
+    for (const build of ["simd", "relaxed-simd"] as const) {
+      let ref: Float32Array[] | null = null;
+      for (const loopShapes of shapes) {
+        const engine = await Engine.create({ build, loopShapes });
+        const r = rng(3);
+        const outs: Float32Array[] = [];
+        for (const [B, bidirectional, projSize] of [[1, false, 0], [1, true, 0], [5, false, 0], [32, true, 0], [3, false, 7]] as const) {
+          const l = new LSTM({ inputSize: 6, hiddenSize: 20, projSize, bidirectional, engine });
+          const x = { data: randF32(r, 4 * B * 6), dims: [4, B, 6] };
+          outs.push(l.forward(x).output.data);
+          if (!bidirectional) {
+            const s = l.stream({ batch: B });
+            for (let t = 0; t < 4; t++) outs.push(s.step({ data: x.data.subarray(t * B * 6, (t + 1) * B * 6), dims: [B, 6] }).data);
+            s.dispose();
+          }
+          l.dispose();
+        }
+        if (!ref) ref = outs;
+        else outs.forEach((o, i) => expect(sameBits(o, ref![i]), `${build} ${JSON.stringify(loopShapes)} output ${i}`).toBeNull());
+      }
+    }
+  });
+
+  it("checks loopShapes", async () => {
+    await expect(Engine.create({ loopShapes: { fast: true } as never })).rejects.toThrow(/BAD_ARGUMENT: loopShapes: unknown option "fast"/);
+    await expect(Engine.create({ loopShapes: { splitR: 1 } as never })).rejects.toThrow(/BAD_ARGUMENT: loopShapes.splitR: expected a boolean, found 1/);
+    await expect(Engine.create({ loopShapes: 5 as never })).rejects.toThrow(/BAD_ARGUMENT: loopShapes: expected an object, found 5/);
+  });
+
+  it("refuses a kernels module from another release", async () => {
+    // a module that has rnn_seq and build_kind but not this release's packing kernel
+    const sec = (id: number, body: number[]): number[] => [id, body.length, ...body]; // sizes < 128
+    const name = (t: string): number[] => [t.length, ...Array.from(t, (ch) => ch.charCodeAt(0))];
+    const wat = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0,
+      ...sec(1, [2, 0x60, 0, 1, 0x7f, 0x60, 1, 0x7f, 0]), // types: () → i32, (i32) → ()
+      ...sec(3, [3, 0, 1, 0]), // build_kind, rnn_seq, heap_base
+      ...sec(5, [1, 0, 1]), // one page of memory
+      ...sec(7, [4, ...name("memory"), 2, 0, ...name("build_kind"), 0, 0, ...name("rnn_seq"), 0, 1, ...name("heap_base"), 0, 2]),
+      ...sec(10, [3, 4, 0, 0x41, 1, 0x0b, 2, 0, 0x0b, 5, 0, 0x41, 0x80, 0x08, 0x0b])]);
+    expect(WebAssembly.validate(wat)).toBe(true);
+    await expect(Engine.create({ wasm: wat })).rejects.toThrow(/BAD_ARGUMENT: wasm: the module given is from another rnn-wasm release/);
   });
 });

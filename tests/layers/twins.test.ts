@@ -51,11 +51,15 @@ describe("rnn_seq vs rnn_seq_ref", () => {
   // The batch-1 panel loops with two k per iteration (chosen where the engine keeps the order of operations, e.g.
   // V8 13+, JavaScriptCore) and with one (V8 before 13) must give the same bits, for G = 4 (LSTM) and 3 (GRU), and
   // the GRU without linear_before_reset (G = 2) in pairs of panels (H = 13: one pair, H = 20: a pair and one panel).
-  for (const unroll of [0, 1]) {
-    it(`batch-1 steps with ${unroll ? "two k" : "one k"} per panel-loop iteration give rnn_seq_ref's bits, SIMD build`, async () => {
-      const engine = await Engine.create({ build: "simd" });
-      engine.k.set_step_unroll(unroll);
-      const r = rng(29 + unroll);
+  // The LSTM's split recurrent layout (two [K][16] halves per panel, chosen for V8 12.9–13.3) likewise, in the batch-1
+  // loops and in the B > 1 tiles (every B around the 6/4/1 splits below uses it through panel_rows).
+  const variants = [{ unroll: false }, { unroll: true }, { unroll: false, splitR: true }];
+  for (const shapes of variants) {
+    const label = shapes.splitR ? "the split LSTM layout" : shapes.unroll ? "two k per panel-loop iteration" : "one k per panel-loop iteration";
+    it(`batch-1 steps with ${label} give rnn_seq_ref's bits, SIMD build`, async () => {
+      const engine = await Engine.create({ build: "simd", loopShapes: shapes });
+      expect(engine.splitR).toBe(!!shapes.splitR);
+      const r = rng(29 + variants.indexOf(shapes));
       let n = 0;
       for (const cell of ["lstm", "gru", "rnn"] as CellType[]) {
         for (const H of [1, 8, 13, 20, 24]) {
@@ -80,9 +84,9 @@ describe("rnn_seq vs rnn_seq_ref", () => {
     });
   }
 
-  it("6-row batch tiles give rnn_seq_ref's bits, SIMD build", async () => {
-    const engine = await Engine.create({ build: "simd" });
-    engine.k.set_tile_rows(6);
+  for (const splitR of [false, true]) it(`6-row batch tiles give rnn_seq_ref's bits${splitR ? " with the split LSTM layout" : ""}, SIMD build`, async () => {
+    const engine = await Engine.create({ build: "simd", loopShapes: { tileRows6: true, splitR } });
+    engine.k.set_tile_rows(6); // the SIMD build keeps 4 rows unless told
     const r = rng(23);
     let n = 0;
     for (const cell of ["lstm", "gru", "rnn"] as CellType[]) {
