@@ -199,8 +199,7 @@ function panel_rows(gates: usize, h: usize, hs: usize, w: usize, K: i32, G: i32,
 }
 
 /** One row against one panel (panel1), or against the two halves of a split panel. */
-// @ts-ignore: decorator
-@inline function panel_one(out: usize, h: usize, w: usize, K: i32, G: i32, split: bool): void {
+function panel_one(out: usize, h: usize, w: usize, K: i32, G: i32, split: bool): void {
   if (split) {
     panel_pair(out, h, w, K);
     panel_pair(out + 64, h, w + <usize>K * 64, K);
@@ -459,9 +458,8 @@ function step_simd(d: usize, hA: usize, hB: usize): void {
 
 // ------------------------------------------------------------------ scalar steps (the twins)
 
-/** dot_packed for the LSTM's split layout (D_RSPLIT). */
-// @ts-ignore: decorator
-@inline function dot_split(w: usize, K: i32, g: i32, j: i32, h: usize): f32 {
+/** dot_packed for the LSTM's split layout (D_RSPLIT); a call, not inlined: the twin's size matters more than a call. */
+function dot_split(w: usize, K: i32, g: i32, j: i32, h: usize): f32 {
   // the LSTM's split layout [Hp/8][2][K][16]: gate g of unit j at half g >> 1, column (g & 1)·8 + (j & 7)
   let base = w + (<usize>(j >> 3) * <usize>K * 32 + <usize>(g >> 1) * <usize>K * 16 + <usize>(g & 1) * 8 + <usize>(j & 7)) * 4;
   let acc: f32 = 0;
