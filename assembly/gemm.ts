@@ -96,6 +96,16 @@ export function set_tile_rows(n: i32): i32 {
   return left >= 4 ? 4 : 1;
 }
 
+/**
+ * The rows the next tile of a recurrent step takes (rnn.ts panel_rows): as next_rows, but 2 rows go together
+ * (tile2x16) where next_rows would leave 2 or 3 single rows.
+ */
+// @ts-ignore: decorator
+@inline export function next_rows_step(left: i32): i32 {
+  let n = next_rows(left);
+  return n == 1 && left >= 2 ? 2 : n;
+}
+
 /** How many of `rows` rows the multi-row tiles cover (next_rows from the first); the rest run one at a time. */
 export function tiled_rows(rows: i32): i32 {
   let m = 0;
@@ -105,6 +115,40 @@ export function tiled_rows(rows: i32): i32 {
     m += n;
   }
   return m;
+}
+
+/**
+ * Two rows against 16 columns (two adjacent gate blocks of a recurrent panel, or with C8 = true only the first 8):
+ * out[r][0..16) = Σ_k x[r][k] · w[k][0..16) for r < 2, rows at out + r·os and x + r·xs, w row k at w + k·ws. Small
+ * batches (B = 2, 3) stream the recurrent weights once for both rows instead of once per row.
+ */
+export function tile2x16(out: usize, os: usize, x: usize, xs: usize, w: usize, ws: usize, K: i32, C8: bool): void {
+  let a00 = f32x4.splat(0), a01 = f32x4.splat(0), a02 = f32x4.splat(0), a03 = f32x4.splat(0);
+  let a10 = f32x4.splat(0), a11 = f32x4.splat(0), a12 = f32x4.splat(0), a13 = f32x4.splat(0);
+  let x0 = x, x1 = x + xs;
+  if (C8) {
+    for (let k = 0; k < K; k++) {
+      let w0 = v128.load(w), w1 = v128.load(w, 16);
+      let h = splat_at(x0);
+      a00 = madd(w0, h, a00); a01 = madd(w1, h, a01);
+      h = splat_at(x1);
+      a10 = madd(w0, h, a10); a11 = madd(w1, h, a11);
+      w += ws; x0 += 4; x1 += 4;
+    }
+  } else {
+    for (let k = 0; k < K; k++) {
+      let w0 = v128.load(w), w1 = v128.load(w, 16), w2 = v128.load(w, 32), w3 = v128.load(w, 48);
+      let h = splat_at(x0);
+      a00 = madd(w0, h, a00); a01 = madd(w1, h, a01); a02 = madd(w2, h, a02); a03 = madd(w3, h, a03);
+      h = splat_at(x1);
+      a10 = madd(w0, h, a10); a11 = madd(w1, h, a11); a12 = madd(w2, h, a12); a13 = madd(w3, h, a13);
+      w += ws; x0 += 4; x1 += 4;
+    }
+    v128.store(out, a02, 32); v128.store(out, a03, 48);
+    v128.store(out + os, a12, 32); v128.store(out + os, a13, 48);
+  }
+  v128.store(out, a00); v128.store(out, a01, 16);
+  v128.store(out + os, a10); v128.store(out + os, a11, 16);
 }
 
 /** out[0..8) = Σ_k x[k] · w[k][0..8); w row k at w + k·ws. */

@@ -20,7 +20,7 @@
 
 import { madd, madd_s } from "./simd";
 import { ACT_SIGMOID, ACT_TANH, act_s, act_v, sigmoid_vi, tanh_vi } from "./math";
-import { tile4x8, tile6x8, panel1, panel2x2, panel_pair, next_rows, tiled_rows, row_gemv8, step_unroll } from "./gemm";
+import { tile4x8, tile6x8, tile2x16, panel1, panel2x2, panel_pair, next_rows, next_rows_step, tiled_rows, row_gemv8, step_unroll } from "./gemm";
 
 export const D_CELL = 0; // 0 RNN, 1 LSTM, 2 GRU
 export const D_T = 1;
@@ -182,9 +182,16 @@ function panel_rows(gates: usize, h: usize, hs: usize, w: usize, K: i32, G: i32,
   if (B == 1) { panel_one(gates, h, w, K, G, split); return; }
   let b = 0;
   while (b < B) {
-    let n = next_rows(B - b);
+    let n = next_rows_step(B - b);
     if (n == 1) {
       panel_one(gates + <usize>b * gs, h + <usize>b * hs, w, K, G, split);
+    } else if (n == 2) {
+      // two rows, two gate blocks at a time (adjacent in a panel; in a split panel, each half is one pair)
+      for (let g = 0; g < G; g += 2) {
+        let o = gates + <usize>b * gs + <usize>g * 32;
+        let wg = split ? w + <usize>(g >> 1) * <usize>K * 64 : w + <usize>g * 32;
+        tile2x16(o, gs, h + <usize>b * hs, hs, wg, split ? 64 : gs, K, g + 1 == G);
+      }
     } else {
       for (let g = 0; g < G; g++) {
         let o = gates + <usize>b * gs + <usize>g * 32;
