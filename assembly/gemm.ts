@@ -428,6 +428,7 @@ function tile1x24(out: usize, x: usize, w: usize, ps: usize, K: i32): void {
 
 /** Scalar twin of f32_gemm (same signature, same sums in the same order). */
 export function f32_gemm_ref(out: usize, os: usize, x: usize, xs: usize, w: usize, bias: usize, M: i32, K: i32, N: i32): void {
+  if (ASC_FEATURE_SIMD) unreachable(); // the twin lives in the scalar build (index.ts)
   for (let m = 0; m < M; m++) {
     for (let n = 0; n < N; n++) {
       let wp = w + (<usize>(n >> 3) * <usize>K * 8 + <usize>(n & 7)) * 4;

@@ -1,5 +1,9 @@
 // The exports of every build (SIMD, relaxed SIMD, scalar): kernels are pure pointer functions over linear memory.
 // Memory is managed by the TypeScript engine (src/engine/arena.ts); the kernels never allocate.
+//
+// The scalar twins (`*_ref`: plain loops, the same sums in the same order as the SIMD kernels) are what the scalar
+// build runs; the SIMD builds export them too but trap there (so that their code does not ship twice): the tests
+// compare a SIMD build's kernels with the scalar build's.
 
 export { f32_gemm, f32_gemm_ref, set_tile_rows, set_step_unroll } from "./gemm";
 export { rnn_seq, rnn_seq_ref, rnn_seq_scratch_bytes } from "./rnn";

@@ -90,7 +90,10 @@ export function rnn_seq_scratch_bytes(B: i32, Hp: i32, Kp: i32): i32 {
 export function rnn_seq(d: usize): void { seq(d, false); }
 
 /** Scalar twin of rnn_seq: the same descriptor, the same sums in the same order, plain loops. */
-export function rnn_seq_ref(d: usize): void { seq(d, true); }
+export function rnn_seq_ref(d: usize): void {
+  if (ASC_FEATURE_SIMD) unreachable(); // the twin lives in the scalar build (index.ts)
+  seq(d, true);
+}
 
 function seq(d: usize, ref: bool): void {
   let T = di(d, D_T), B = di(d, D_B), Hp = di(d, D_HP), K = di(d, D_K), Kp = di(d, D_KP);

@@ -22,6 +22,7 @@ export function f32_vact(out: usize, x: usize, n: i32, code: i32, alpha: f32, be
 
 /** Scalar twin of f32_vact. */
 export function f32_vact_ref(out: usize, x: usize, n: i32, code: i32, alpha: f32, beta: f32): void {
+  if (ASC_FEATURE_SIMD) unreachable(); // the twin lives in the scalar build (index.ts)
   for (let i = 0; i < n; i++) {
     let o = <usize>i << 2;
     store<f32>(out + o, act_s(code, load<f32>(x + o), alpha, beta));
@@ -39,6 +40,7 @@ export function f32_softmax(out: usize, x: usize, rows: i32, n: i32, log: i32): 
 
 /** Scalar twin of f32_softmax. */
 export function f32_softmax_ref(out: usize, x: usize, rows: i32, n: i32, log: i32): void {
+  if (ASC_FEATURE_SIMD) unreachable(); // the twin lives in the scalar build (index.ts)
   softmax_rows(out, x, rows, n, log, false);
 }
 

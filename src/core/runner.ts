@@ -29,8 +29,6 @@ export interface RunInput {
   mask: number;
   /** Masked steps output zeros (false) or the previous output (true). */
   maskRepeat: boolean;
-  /** Use the scalar twin kernels (tests). */
-  ref?: boolean;
 }
 
 /** Byte addresses of one (layer, direction)'s blocks; all carved from one allocation at `block`. */
@@ -193,8 +191,7 @@ export class StackState {
       if (l > 0) x = this.bufs.y[l - 1];
       for (let d = 0; d < Dn; d++) {
         const P = L.dirs[d], s = this.dirs[l][d];
-        const gemm = inp.ref ? k.f32_gemm_ref : k.f32_gemm;
-        gemm(xp, N * 4, x, I * 4, P.w, P.bias, T * B, I, N);
+        k.f32_gemm(xp, N * 4, x, I * 4, P.w, P.bias, T * B, I, N);
         const i32 = engine.i32(), f32 = engine.f32();
         const o = s.desc >> 2;
         const acts = spec.acts[d];
@@ -235,7 +232,7 @@ export class StackState {
           f32[o + D.ACT + 3 * a + 1] = A.alpha;
           f32[o + D.ACT + 3 * a + 2] = A.beta;
         }
-        if (inp.ref) k.rnn_seq_ref(s.desc); else k.rnn_seq(s.desc);
+        k.rnn_seq(s.desc);
       }
       x = y;
       xBatchMajor = false;

@@ -17,8 +17,6 @@ export interface StackForwardOptions {
   mask?: ArrayLike<number>;
   /** What masked steps output: zeros (default) or the previous output. */
   maskRepeat?: boolean;
-  /** Run the scalar twin kernels (tests). */
-  ref?: boolean;
 }
 
 export class RecurrentStack {
@@ -118,7 +116,7 @@ export class RecurrentStack {
       const inp = st.upload(x.data, lengths, mask);
       const D = this.specs[this.specs.length - 1].directions;
       const Hout = this.outSize;
-      const y = st.run({ x: inp.x, T, batchFirst: this.batchFirst && !unbatched, lens: inp.lens, mask: inp.mask, maskRepeat: !!opts.maskRepeat, ref: opts.ref });
+      const y = st.run({ x: inp.x, T, batchFirst: this.batchFirst && !unbatched, lens: inp.lens, mask: inp.mask, maskRepeat: !!opts.maskRepeat });
       const out = this.engine.read(y, T * B * D * Hout);
       const { h, c } = st.getStates();
       const S = this.numStates;

@@ -9,7 +9,10 @@ import { Arena } from "./arena.js";
 import { decodeBase64 } from "./base64.js";
 import { VERSION } from "../version.js";
 
-/** The kernels every build exports (assembly/index.ts). Pointers and strides are byte values. */
+/**
+ * The kernels every build exports (assembly/index.ts). Pointers and strides are byte values. The `*_ref` twins run in
+ * the scalar build only (the SIMD builds trap in them): tests compare a SIMD build with the scalar build.
+ */
 export interface Kernels {
   memory: WebAssembly.Memory;
   build_kind(): number;

@@ -152,6 +152,20 @@ describe("engine", () => {
     }
   });
 
+  it("the scalar twins ship once: the SIMD builds trap in their *_ref exports, the scalar build runs them", async () => {
+    for (const build of ["simd", "relaxed-simd"] as const) {
+      const e = await Engine.create({ build });
+      expect(() => e.k.rnn_seq_ref(0)).toThrow(WebAssembly.RuntimeError);
+      expect(() => e.k.f32_gemm_ref(0, 0, 0, 0, 0, 0, 0, 0, 0)).toThrow(WebAssembly.RuntimeError);
+      expect(() => e.k.f32_vact_ref(0, 0, 0, 0, 0, 0)).toThrow(WebAssembly.RuntimeError);
+      expect(() => e.k.f32_softmax_ref(0, 0, 0, 0, 0)).toThrow(WebAssembly.RuntimeError);
+    }
+    const s = await Engine.create({ build: "scalar" });
+    const x = s.upload(Float32Array.from([-2, 0, 3]), "x"), o = s.alloc(12, "o");
+    s.k.f32_vact_ref(o, x, 3, 2 /* Relu */, 0, 0);
+    expect(Array.from(s.read(o, 3))).toEqual([0, 0, 3]);
+  });
+
   it("checks loopShapes", async () => {
     await expect(Engine.create({ loopShapes: { fast: true } as never })).rejects.toThrow(/BAD_ARGUMENT: loopShapes: unknown option "fast"/);
     await expect(Engine.create({ loopShapes: { splitR: 1 } as never })).rejects.toThrow(/BAD_ARGUMENT: loopShapes.splitR: expected a boolean, found 1/);

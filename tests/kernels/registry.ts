@@ -3,7 +3,7 @@
 export interface KernelEntry {
   name: string;
   fast: string; // export of the fast kernel
-  ref: string;  // export of its scalar twin (same signature)
+  ref: string;  // export of its scalar twin (same signature; runs in the scalar build, traps in the SIMD builds)
   /** register tile sizes the kernel blocks by, per dimension */
   tiles: Record<string, number>;
 }
