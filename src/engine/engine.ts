@@ -49,10 +49,11 @@ export interface KernelProfile {
  * agent). Measured on this project's machine (bench/RESULTS.md, round 4), per shape against the others:
  * - V8 13.4 and later (Turboshaft; measured 13.4, 13.5, 15.0, 15.6), and engines that are not V8 (JavaScriptCore):
  *   WebAssembly's operation order is kept, so unrolled and paired loops pay (4–24 %) and 6-row tiles fit.
- * - V8 12.9 to 13.3 (Sea-of-Nodes TurboFan; measured 12.9 and 13.0): panel1's 8-accumulator LSTM loop runs at half
- *   speed and 6-row tiles spill (0.66×); the split LSTM layout with 4 accumulators is 1.5× faster there.
- * - V8 before 12.9 (measured 11.3, Node 20): the plain loops; unrolled ones spill (1.3–1.6× slower); 6-row tiles pay
- *   in 11.3 (1.04–1.10×) but are not used from 12.0 on, where they were not measured.
+ * - V8 11.6 to 13.3 (Sea-of-Nodes TurboFan; measured in workerd's builds of 11.6, 11.7, 12.0, 12.2, 12.3, 12.5 and
+ *   Deno's of 12.9 and 13.0): panel1's 8-accumulator LSTM loop spills (half speed in Deno), the split LSTM layout with
+ *   4 accumulators is 1.36–1.5× faster; 6-row tiles spill in 13.0 (0.66×), so 4 rows.
+ * - V8 before 11.6 (measured 11.3, Node 20): the plain loops (split is 0.94× there, unrolled 1.3–1.6× slower) and
+ *   6-row tiles in the relaxed build (1.04–1.10×).
  * Speed choices only: every shape gives the same bits.
  */
 export function kernelProfile(env: object = globalThis): KernelProfile {
@@ -69,8 +70,8 @@ export function kernelProfile(env: object = globalThis): KernelProfile {
     if (m) version = Number(m[1]); // Chrome N ships V8 (N / 10).(N mod 10)
   }
   if (version === undefined || version >= 134) return { unroll: true, tileRows6: true, splitR: false };
-  if (version >= 129) return { unroll: false, tileRows6: false, splitR: true };
-  return { unroll: false, tileRows6: version < 120, splitR: false };
+  if (version >= 116) return { unroll: false, tileRows6: false, splitR: true };
+  return { unroll: false, tileRows6: true, splitR: false };
 }
 
 const BUILD_OF_KIND: BuildName[] = ["scalar", "simd", "relaxed-simd"];

@@ -97,20 +97,21 @@ describe("engine", () => {
     const node = (v8: string) => ({ process: { versions: { node: "x", v8 } } });
     const ua = (userAgent: string) => ({ navigator: { userAgent } });
     const chrome = (n: number) => ua(`Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/${n}.0.0.0 Safari/537.36`);
-    const plain11 = { unroll: false, tileRows6: true, splitR: false };
-    const plain12 = { unroll: false, tileRows6: false, splitR: false };
+    const plain = { unroll: false, tileRows6: true, splitR: false };
     const split = { unroll: false, tileRows6: false, splitR: true };
     const modern = { unroll: true, tileRows6: true, splitR: false };
-    expect(kernelProfile(node("11.3.244.8-node.38"))).toEqual(plain11); // Node 20
-    expect(kernelProfile(node("12.4.254.21-node.33"))).toEqual(plain12); // Node 22
+    expect(kernelProfile(node("11.3.244.8-node.38"))).toEqual(plain); // Node 20
+    expect(kernelProfile(node("11.8.172.17-node.19"))).toEqual(split); // Node 21
+    expect(kernelProfile(node("12.4.254.21-node.33"))).toEqual(split); // Node 22
     expect(kernelProfile(node("12.9.202.28-node.14"))).toEqual(split); // Node 23
     expect(kernelProfile(node("13.6.233.10-node.18"))).toEqual(modern); // Node 24
     expect(kernelProfile({ Deno: { version: { v8: "13.0.245.12-rusty" } } })).toEqual(split); // Deno 2.1
     expect(kernelProfile({ Deno: { version: { v8: "13.4.114.9-rusty" } } })).toEqual(modern); // Deno 2.2
     expect(kernelProfile({ Deno: { version: { v8: "15.0.245.2-rusty" } } })).toEqual(modern);
     expect(kernelProfile({ process: { versions: { bun: "1.4.5", v8: "12.4.254.14-node.12" } } })).toEqual(modern); // JavaScriptCore
-    expect(kernelProfile(chrome(119))).toEqual(plain11);
-    expect(kernelProfile(chrome(128))).toEqual(plain12);
+    expect(kernelProfile(chrome(115))).toEqual(plain);
+    expect(kernelProfile(chrome(116))).toEqual(split);
+    expect(kernelProfile(chrome(128))).toEqual(split);
     expect(kernelProfile(chrome(129))).toEqual(split);
     expect(kernelProfile(chrome(133))).toEqual(split);
     expect(kernelProfile(chrome(134))).toEqual(modern);
