@@ -168,8 +168,8 @@ export function tile1x8(out: usize, x: usize, w: usize, ws: usize, K: i32): void
  * later, JavaScriptCore): the panel loops for G = 4 and 3 and tile1x24 take two k per iteration (2–15 % faster there)
  * and G = 2 panels go in pairs (panel2x2, 8 accumulators: 1.1–1.24×). Older V8 (Node 20–23, Chrome < 134) schedules
  * all loads of such a loop body first and spills: 1.1–1.8× slower (measured in V8 11.3, 12.3, 12.9 and 13.0), so it
- * keeps the plain loops (or, from 11.6, the split LSTM layout: rnn.ts D_RSPLIT, panel_pair). The engine sets it at creation (src/engine/engine.ts oldV8); every shape gives the same sums in
- * the same order.
+ * keeps the plain loops (or, from 11.6, the split LSTM layout: rnn.ts D_RSPLIT, panel_pair). The engine sets it at
+ * creation (src/engine/engine.ts kernelProfile); every shape gives the same sums in the same order.
  */
 let stepUnroll: bool = false;
 
@@ -284,7 +284,7 @@ function panel3u2(out: usize, x: usize, w: usize, K: i32): void {
 /**
  * Two panels of two gate blocks (G = 2, at w and w + ps) against one row: 8 accumulators instead of panel1's 4, whose
  * multiply-add latency then bounds the loop. Used where stepUnroll is on (the engine keeps the operation order; V8
- * before 13 spills this loop).
+ * before 13.4 spills this loop).
  */
 export function panel2x2(out: usize, x: usize, w: usize, ps: usize, K: i32): void {
   let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0);

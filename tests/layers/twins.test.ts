@@ -56,9 +56,9 @@ describe("rnn_seq vs its scalar twin", () => {
   // The relaxed-SIMD build tiles batch rows by 6: the same path in the SIMD build (own engine, set_tile_rows(6)) must
   // give the scalar twin's bits, for every cell, with and without an LSTM projection, over B around the 6/4/1 splits.
   // The batch-1 panel loops with two k per iteration (chosen where the engine keeps the order of operations, e.g.
-  // V8 13+, JavaScriptCore) and with one (V8 before 13) must give the same bits, for G = 4 (LSTM) and 3 (GRU), and
+  // V8 13.4+, JavaScriptCore) and with one (older V8) must give the same bits, for G = 4 (LSTM) and 3 (GRU), and
   // the GRU without linear_before_reset (G = 2) in pairs of panels (H = 13: one pair, H = 20: a pair and one panel).
-  // The LSTM's split recurrent layout (two [K][16] halves per panel, chosen for V8 12.9–13.3) likewise, in the batch-1
+  // The LSTM's split recurrent layout (two [K][16] halves per panel, chosen for V8 11.6–13.3) likewise, in the batch-1
   // loops and in the B > 1 tiles (every B around the 6/4/1 splits below uses it through panel_rows).
   const variants = [{ unroll: false }, { unroll: true }, { unroll: false, splitR: true }];
   for (const shapes of variants) {
