@@ -44,15 +44,19 @@ function tbdhToOnnx(y, T, B, D, H) {
 }
 
 /**
- * rnn-wasm (`rw`: the built package's module) with one of its builds. `shape` ("plain", "unrolled", "split") overrides
+ * rnn-wasm (`rw`: the built package's module) with one of its builds. `shape` (a key of SHAPES) overrides
  * the engine's choice of loop shapes (EngineOptions.loopShapes), to compare them; the name then says which.
  */
 export const SHAPES = {
   plain: { unroll: false, splitR: false },
   unrolled: { unroll: true, splitR: false },
   split: { unroll: false, splitR: true },
+  // the plain loops with either register tile height in the relaxed build (the three above keep the engine's choice)
+  "plain-rows4": { unroll: false, splitR: false, tileRows6: false },
+  "plain-rows6": { unroll: false, splitR: false, tileRows6: true },
 };
 export async function rnnWasmAdapter(rw, build, read, shape) {
+  if (shape && !SHAPES[shape]) throw new Error(`unknown loop shape ${shape} (${Object.keys(SHAPES).join(", ")})`);
   const engine = await rw.createEngine({ build, ...(shape ? { loopShapes: SHAPES[shape] } : {}) });
   return {
     name: `rnn-wasm ${build}${shape ? ` ${shape}` : ""}`,

@@ -101,10 +101,19 @@ describe("engine", () => {
     const split = { unroll: false, tileRows6: false, splitR: true };
     const modern = { unroll: true, tileRows6: true, splitR: false };
     expect(kernelProfile(node("11.3.244.8-node.38"))).toEqual(plain); // Node 20
-    expect(kernelProfile(node("11.8.172.17-node.19"))).toEqual(split); // Node 21
-    expect(kernelProfile(node("12.4.254.21-node.33"))).toEqual(split); // Node 22
-    expect(kernelProfile(node("12.9.202.28-node.14"))).toEqual(split); // Node 23
+    expect(kernelProfile(node("11.8.172.17-node.19"))).toEqual(plain); // Node 21
+    expect(kernelProfile(node("12.4.254.21-node.33"))).toEqual(plain); // Node 22
+    expect(kernelProfile(node("12.9.202.28-node.14"))).toEqual(plain); // Node 23
     expect(kernelProfile(node("13.6.233.10-node.18"))).toEqual(modern); // Node 24
+    expect(kernelProfile(node("14.6.202.34-node.34"))).toEqual(modern); // Node 26
+    // a Node configured with pointer compression: as the other V8 embedders
+    const compressedNode = (v8: string, on: unknown) => ({ process: { versions: { node: "x", v8 }, config: { variables: { v8_enable_pointer_compression: on } } } });
+    expect(kernelProfile(compressedNode("12.4.254.21-node.33", 1))).toEqual(split);
+    expect(kernelProfile(compressedNode("12.4.254.21-node.33", 0))).toEqual(plain);
+    expect(kernelProfile(compressedNode("11.3.244.8-node.38", 1))).toEqual(plain);
+    expect(kernelProfile(compressedNode("13.6.233.10-node.18", 1))).toEqual(modern);
+    // Deno exposes a Node-compatible process too: its own V8 (compressed) decides
+    expect(kernelProfile({ Deno: { version: { v8: "12.9.202.13-rusty" } }, process: { versions: { node: "20.11.1", v8: "12.9.202.13-rusty" } } })).toEqual(split);
     expect(kernelProfile({ Deno: { version: { v8: "13.0.245.12-rusty" } } })).toEqual(split); // Deno 2.1
     expect(kernelProfile({ Deno: { version: { v8: "13.4.114.9-rusty" } } })).toEqual(modern); // Deno 2.2
     expect(kernelProfile({ Deno: { version: { v8: "15.0.245.2-rusty" } } })).toEqual(modern);
