@@ -13,6 +13,13 @@ export const RESULTS = join(BENCH, "RESULTS.md");
 export { fmt, median, now, spread, table, uniformF32 } from "./stats.mjs";
 
 /** "deno 2.9.6 (V8 15.0…)", "bun 1.x", or "node v20.x (V8 11.3…)". */
+/** The tag of bench/RESULTS.md's regions for this runtime: deno, bun, node20, node22, … */
+export function runtimeTag() {
+  if (typeof globalThis.Deno !== "undefined") return "deno";
+  if (typeof globalThis.Bun !== "undefined") return "bun";
+  return `node${process.versions.node.split(".")[0]}`;
+}
+
 export function runtimeName() {
   if (typeof globalThis.Deno !== "undefined") return `deno ${Deno.version.deno} (V8 ${Deno.version.v8})`;
   if (typeof globalThis.Bun !== "undefined") return `bun ${Bun.version}`;
@@ -54,7 +61,8 @@ export function commandLine() {
   if (typeof globalThis.Deno !== "undefined") return `deno run -A ${Deno.mainModule.replace(/^file:\/\//, "").replace(ROOT + "/", "")} ${Deno.args.join(" ")}`.trim();
   const args = process.argv.slice(1).map((a) => a.replace(ROOT + "/", ""));
   const flags = process.execArgv.join(" ");
-  return `node ${flags ? flags + " " : ""}${args.join(" ")}`.trim();
+  const launcher = process.env.RNN_WASM_BENCH_LAUNCHER || "node"; // bench/node.sh: another Node release
+  return `${launcher} ${flags ? flags + " " : ""}${args.join(" ")}`.trim();
 }
 
 /**

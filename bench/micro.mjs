@@ -21,7 +21,7 @@
 //                (linear_before_reset = 1 and 0) / rnn-m at B = 1 and lstm-batch at B = 32; reported per step with the
 //                bytes of R it streams, the GB/s that makes and the fraction of the read bandwidth measured at R's size.
 import binaryen from "binaryen";
-import { commandLine, fmt, loadAverage, machineLine, now, runtimeName, table, writeRegion } from "./common.mjs";
+import { commandLine, fmt, loadAverage, machineLine, now, runtimeName, runtimeTag, table, writeRegion } from "./common.mjs";
 
 const args = typeof globalThis.Deno !== "undefined" ? Deno.args : process.argv.slice(2);
 const WRITE = args.includes("--write");
@@ -304,7 +304,7 @@ for (const r of kr) {
 }
 
 if (WRITE) {
-  const tag = typeof globalThis.Deno !== "undefined" ? "deno" : "node";
+  const tag = runtimeTag();
   writeRegion(`micro-${tag}`, [
     `### Kernel microbenchmark in ${runtimeName()}`,
     "",

@@ -22,7 +22,7 @@
 import { readFileSync, existsSync } from "node:fs";
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
-import { BENCH, commandLine, loadAverage, machineLine, pkgVersion, runtimeName, writeRegion } from "./common.mjs";
+import { BENCH, commandLine, loadAverage, machineLine, pkgVersion, runtimeName, runtimeTag, writeRegion } from "./common.mjs";
 import { ortAdapter, printRow, regionBody, rnnWasmAdapter, runConfig, tfjsAdapter } from "./compare.mjs";
 
 // ---------------------------------------------------------------- options
@@ -102,7 +102,7 @@ async function main() {
 }
 
 function write(results, adapters, skipped) {
-  const tag = isDeno ? "deno" : typeof globalThis.Bun !== "undefined" ? "bun" : "node";
+  const tag = runtimeTag();
   writeRegion(`compare-${tag}`, regionBody(results, adapters, skipped, {
     runtime: runtimeName(), date: new Date().toISOString(), command: commandLine(), machine: machineLine(), load: loadAverage(),
     rounds: opt.rounds, batchMs: opt.batchMs,

@@ -1,6 +1,7 @@
-// The package as users get it: `npm pack`, an offline install of the tarball into a scratch project, an import by
-// name from Node (main entry, the wasm/*.wasm exports, the types), an esbuild bundle (no plugin) of an app that runs,
-// and the size budget of a minified browser bundle of `import { init, LSTM, loadTorch } from "rnn-wasm"`.
+// The package as users get it: `npm pack`, an install of the tarball into a scratch project (its dependency's
+// tarballs come from npm's cache, which `npm ci` filled; the registry is asked only for their metadata, which `npm ci`
+// does not cache), an import by name from Node (main entry, the wasm/*.wasm exports, the types), an esbuild bundle (no
+// plugin) of an app that runs, and the size budget of a minified browser bundle of `import { init, LSTM, loadTorch } from "rnn-wasm"`.
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -24,7 +25,7 @@ describe("npm pack → install → import by name", () => {
     app = join(dir, "app");
     mkdirSync(app);
     writeFileSync(join(app, "package.json"), JSON.stringify({ name: "scratch-app", version: "1.0.0", private: true, type: "module" }));
-    await run(NPM, ["install", "--offline", "--no-audit", "--no-fund", tgz], { cwd: app, timeoutMs: 60_000, env: env() });
+    await run(NPM, ["install", "--prefer-offline", "--no-audit", "--no-fund", tgz], { cwd: app, timeoutMs: 60_000, env: env() });
     copyFileSync(join(ROOT, "tests/runtimes/scratch-app.mjs"), join(app, "app.mjs"));
     copyFileSync(join(ROOT, "tests/runtimes/golden.mjs"), join(app, "golden.mjs"));
   }, 120_000);
