@@ -46,41 +46,36 @@ export interface KernelProfile {
 
 /**
  * The loop shapes that suit the runtime's WebAssembly compiler, from its V8 version (Deno, Node; Chrome's from the user
- * agent) and whether the V8 build compresses pointers (Chrome, Deno, workerd do; Node's builds do not). Measured on this
- * project's machines (bench/RESULTS.md), per shape against the others:
+ * agent) and whether that V8 checks every memory access in the code (Deno runs V8 without its WebAssembly trap handler,
+ * so each load and store carries an explicit bounds check; Node and Chrome on 64-bit desktops have the trap handler).
+ * Measured on this project's machines (bench/RESULTS.md), per shape against the others:
  * - V8 13.4 and later (Turboshaft; measured 13.4, 13.5, 15.0, 15.6, and Node's 13.6, 14.6), and engines that are not V8
- *   (JavaScriptCore): WebAssembly's operation order is kept, so unrolled and paired loops pay (4–24 %, in Node 24/26
- *   within noise of the plain loops) and 6-row tiles fit.
- * - V8 11.6 to 13.3 with pointer compression (Sea-of-Nodes TurboFan; measured in workerd's builds of 11.6, 11.7, 12.0,
- *   12.2, 12.3, 12.5 and Deno's of 12.9 and 13.0): panel1's 8-accumulator LSTM loop spills (half speed in Deno), the
- *   split LSTM layout with 4 accumulators is 1.1–1.5× faster; 6-row tiles spill in 13.0 (0.66×), so 4 rows.
- * - The same V8 versions in Node's builds (measured 12.4 in Node 22 and 12.9 in Node 23, no pointer compression, so one
- *   more register), and V8 before 11.6 (measured 11.3, Node 20): the plain loops (split 0.88–0.94×, unrolled 0.7–0.9×)
- *   and 6-row tiles in the relaxed build (1.03–1.10×).
+ *   (JavaScriptCore): WebAssembly's operation order is kept, so unrolled and paired loops pay (4–24 %; in Node 24 and
+ *   26 within noise of the plain loops) and 6-row tiles fit.
+ * - V8 11.6 to 13.3 (Sea-of-Nodes TurboFan) with explicit bounds checks (measured in Deno's 12.9 and 13.0, in workerd's
+ *   builds of 11.6–12.5, and in Node 22's 12.4 with `--wasm-enforce-bounds-checks`): panel1's 8-accumulator LSTM loop
+ *   spills, the split LSTM layout with 4 accumulators is 1.1–1.5× faster; 6-row tiles spill in 13.0 (0.66×), so 4 rows.
+ * - The same V8 versions with the trap handler (measured Node 22's 12.4 and Node 23's 12.9; Chrome 116–133 inferred),
+ *   and V8 before 11.6 (measured 11.3, Node 20): the plain loops (split 0.88–0.94×, unrolled 0.7–0.9×) and 6-row tiles
+ *   in the relaxed build (1.03–1.10×).
  * Speed choices only: every shape gives the same bits.
  */
 export function kernelProfile(env: object = globalThis): KernelProfile {
-  const g = env as {
-    Deno?: { version?: { v8?: string } };
-    process?: { versions?: Record<string, string>; config?: { variables?: Record<string, unknown> } };
-    navigator?: { userAgent?: string };
-  };
+  const g = env as { Deno?: { version?: { v8?: string } }; process?: { versions?: Record<string, string> }; navigator?: { userAgent?: string } };
   let version: number | undefined; // major·10 + minor, as Chrome numbers its releases
-  let compressed = true; // pointer compression (Chrome's, Deno's and workerd's builds)
+  const checked = g.Deno !== undefined; // explicit bounds checks on every memory access (no trap handler)
   const versions = g.process?.versions;
   const v8 = g.Deno?.version?.v8 ?? (versions && !versions.bun ? versions.v8 : undefined);
   if (typeof v8 === "string") {
     const m = /^(\d+)\.(\d+)/.exec(v8);
     if (m) version = Number(m[1]) * 10 + Math.min(9, Number(m[2]));
-    // Node: its V8 is built without pointer compression unless configured with it (process.config says which)
-    if (!g.Deno && typeof versions?.node === "string") compressed = Number(g.process?.config?.variables?.v8_enable_pointer_compression ?? 0) === 1;
   } else {
     const ua = g.navigator?.userAgent;
     const m = typeof ua === "string" ? /Chrom(?:e|ium)\/(\d+)/.exec(ua) : null;
     if (m) version = Number(m[1]); // Chrome N ships V8 (N / 10).(N mod 10)
   }
   if (version === undefined || version >= 134) return { unroll: true, tileRows6: true, splitR: false };
-  if (version >= 116 && compressed) return { unroll: false, tileRows6: false, splitR: true };
+  if (version >= 116 && checked) return { unroll: false, tileRows6: false, splitR: true };
   return { unroll: false, tileRows6: true, splitR: false };
 }
 

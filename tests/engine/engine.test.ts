@@ -106,23 +106,19 @@ describe("engine", () => {
     expect(kernelProfile(node("12.9.202.28-node.14"))).toEqual(plain); // Node 23
     expect(kernelProfile(node("13.6.233.10-node.18"))).toEqual(modern); // Node 24
     expect(kernelProfile(node("14.6.202.34-node.34"))).toEqual(modern); // Node 26
-    // a Node configured with pointer compression: as the other V8 embedders
-    const compressedNode = (v8: string, on: unknown) => ({ process: { versions: { node: "x", v8 }, config: { variables: { v8_enable_pointer_compression: on } } } });
-    expect(kernelProfile(compressedNode("12.4.254.21-node.33", 1))).toEqual(split);
-    expect(kernelProfile(compressedNode("12.4.254.21-node.33", 0))).toEqual(plain);
-    expect(kernelProfile(compressedNode("11.3.244.8-node.38", 1))).toEqual(plain);
-    expect(kernelProfile(compressedNode("13.6.233.10-node.18", 1))).toEqual(modern);
-    // Deno exposes a Node-compatible process too: its own V8 (compressed) decides
+    // Deno exposes a Node-compatible process too: Deno (explicit bounds checks) decides
     expect(kernelProfile({ Deno: { version: { v8: "12.9.202.13-rusty" } }, process: { versions: { node: "20.11.1", v8: "12.9.202.13-rusty" } } })).toEqual(split);
+    expect(kernelProfile({ Deno: { version: { v8: "12.9.202.13-rusty" } } })).toEqual(split); // Deno 2.0
     expect(kernelProfile({ Deno: { version: { v8: "13.0.245.12-rusty" } } })).toEqual(split); // Deno 2.1
+    expect(kernelProfile({ Deno: { version: { v8: "11.3.244.4-rusty" } } })).toEqual(plain); // Deno 1.3x
     expect(kernelProfile({ Deno: { version: { v8: "13.4.114.9-rusty" } } })).toEqual(modern); // Deno 2.2
     expect(kernelProfile({ Deno: { version: { v8: "15.0.245.2-rusty" } } })).toEqual(modern);
     expect(kernelProfile({ process: { versions: { bun: "1.4.5", v8: "12.4.254.14-node.12" } } })).toEqual(modern); // JavaScriptCore
+    // Chrome has the trap handler (no explicit bounds checks), as Node
     expect(kernelProfile(chrome(115))).toEqual(plain);
-    expect(kernelProfile(chrome(116))).toEqual(split);
-    expect(kernelProfile(chrome(128))).toEqual(split);
-    expect(kernelProfile(chrome(129))).toEqual(split);
-    expect(kernelProfile(chrome(133))).toEqual(split);
+    expect(kernelProfile(chrome(116))).toEqual(plain);
+    expect(kernelProfile(chrome(128))).toEqual(plain);
+    expect(kernelProfile(chrome(133))).toEqual(plain);
     expect(kernelProfile(chrome(134))).toEqual(modern);
     expect(kernelProfile(ua("Mozilla/5.0 (X11; Linux x86_64; rv:140.0) Gecko/20100101 Firefox/140.0"))).toEqual(modern);
     expect(kernelProfile(ua("Cloudflare-Workers"))).toEqual(modern);
