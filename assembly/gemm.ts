@@ -396,6 +396,13 @@ export function row_gemv8(out: usize, x: usize, w: usize, ps: usize, K: i32, NB:
   for (; nb < NB; nb++) tile1x8(out + <usize>nb * 32, x, w + <usize>nb * ps, 32, K);
 }
 
+/** row_gemv8 with the panels taken from the last to the first (rnn.ts zigzag): the same sums per panel. */
+export function row_gemv8_down(out: usize, x: usize, w: usize, ps: usize, K: i32, NB: i32): void {
+  let nb = NB;
+  for (; nb >= 3; nb -= 3) tile1x24(out + <usize>(nb - 3) * 32, x, w + <usize>(nb - 3) * ps, ps, K);
+  for (; nb > 0; nb--) tile1x8(out + <usize>(nb - 1) * 32, x, w + <usize>(nb - 1) * ps, 32, K);
+}
+
 /** out[0..24) = Σ_k x[k] · (3 panels of [K][8] at w, w + ps, w + 2·ps)[k]. */
 function tile1x24(out: usize, x: usize, w: usize, ps: usize, K: i32): void {
   let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0);

@@ -20,7 +20,7 @@
 
 import { madd, madd_s } from "./simd";
 import { ACT_SIGMOID, ACT_TANH, act_s, act_v, sigmoid_vi, tanh_vi } from "./math";
-import { tile4x8, tile6x8, tile2x16, panel1, panel2x2, panel_pair, next_rows, next_rows_step, tiled_rows, row_gemv8, step_unroll } from "./gemm";
+import { tile4x8, tile6x8, tile2x16, panel1, panel2x2, panel_pair, next_rows, next_rows_step, tiled_rows, row_gemv8, row_gemv8_down, step_unroll } from "./gemm";
 
 export const D_CELL = 0; // 0 RNN, 1 LSTM, 2 GRU
 export const D_T = 1;
@@ -177,6 +177,33 @@ function seq(d: usize, ref: bool): void {
 }
 
 /**
+ * Zigzag: every other step walks the recurrent weights' panels from the last to the first. A step streams all of R
+ * (1 MiB for an H = 256 LSTM), which on a core with a smaller L2 evicts itself in a plain cyclic walk, so that every
+ * step reads all of it from L3; walking back, a step starts with the panels the previous one read last, still in L2.
+ * Each panel's sums are the same in either order (the panels write disjoint outputs), so the bits do not change.
+ */
+let zigzag: bool = true;
+let downNext: bool = false;
+
+/** Sets the zigzag walk (1 on, 0 off: every step walks up) and returns the previous setting. */
+export function set_zigzag(on: i32): i32 {
+  let old = zigzag ? 1 : 0;
+  zigzag = on != 0;
+  downNext = false;
+  return old;
+}
+
+/** Whether this step walks the panels down; alternates from call to call, so also across streamed steps. */
+function next_down(): bool {
+  let down = downNext;
+  downNext = zigzag && !down;
+  return down;
+}
+
+// @ts-ignore: decorator
+@inline function pidx(i: i32, NP: i32, down: bool): i32 { return down ? NP - 1 - i : i; }
+
+/**
  * Pre-activations R·h for every row of one panel: gates[b][G][8] (row stride G·32 bytes). split: the panel is two
  * [K][16] halves (gates 0–1, 2–3; G = 4 only, see D_RSPLIT).
  */
@@ -218,12 +245,26 @@ function panel_one(out: usize, h: usize, w: usize, K: i32, G: i32, split: bool):
   }
 }
 
-/** Batch 1: the pre-activations of every panel, [NP][G][8] at gates (see gates_bytes). */
-function panels_all1(gates: usize, h: usize, w: usize, K: i32, G: i32, NP: i32, split: bool): void {
+/** Batch 1: the pre-activations of every panel, [NP][G][8] at gates (see gates_bytes); down: last panel first. */
+function panels_all1(gates: usize, h: usize, w: usize, K: i32, G: i32, NP: i32, split: bool, down: bool): void {
   let panelBytes = <usize>K * <usize>G * 32, gs = <usize>G * 32;
-  if (G == 1) { row_gemv8(gates, h, w, panelBytes, K, NP); return; } // one gate block: 3 panels at a time
+  if (G == 1) { // one gate block: 3 panels at a time
+    if (down) row_gemv8_down(gates, h, w, panelBytes, K, NP); else row_gemv8(gates, h, w, panelBytes, K, NP);
+    return;
+  }
   if (split) {
-    for (let p = 0; p < NP; p++) panel_one(gates + <usize>p * gs, h, w + <usize>p * panelBytes, K, G, true);
+    for (let i = 0; i < NP; i++) {
+      let p = pidx(i, NP, down);
+      panel_one(gates + <usize>p * gs, h, w + <usize>p * panelBytes, K, G, true);
+    }
+    return;
+  }
+  if (down) {
+    let p = NP;
+    if (G == 2 && step_unroll()) {
+      for (; p >= 2; p -= 2) panel2x2(gates + <usize>(p - 2) * gs, h, w + <usize>(p - 2) * panelBytes, panelBytes, K);
+    }
+    for (; p > 0; p--) panel1(gates + <usize>(p - 1) * gs, h, w + <usize>(p - 1) * panelBytes, K, G);
     return;
   }
   let p = 0;
@@ -299,6 +340,7 @@ function step_simd(d: usize, hA: usize, hB: usize): void {
   let rowXp = rh + <usize>B * hps + <usize>B * hs;
   let rowAct = rowXp + (<usize>B << 3);
   let one = f32x4.splat(1.0);
+  let down = next_down();
 
   if (cell == CELL_LSTM) {
     let c = dp(d, D_C), peep = dp(d, D_PEEP), inputForget = di(d, D_IF) != 0, split = di(d, D_RSPLIT) != 0;
@@ -306,10 +348,11 @@ function step_simd(d: usize, hA: usize, hB: usize): void {
     let dst = P ? hraw : hB, ds = P ? hps : hs;
     let panelBytes = <usize>K * 128;
     let one1 = B == 1;
-    if (one1) panels_all1(gates, hA, R, K, 4, NP, split);
+    if (one1) panels_all1(gates, hA, R, K, 4, NP, split, down);
     if (one1 && std && !peep) {
       if (load<i32>(rowAct) == 1) lstm_gates1(gates, <usize>load<u32>(rowXp), c, dst, NP, hasClip, clip, inputForget);
-    } else for (let p = 0; p < NP; p++) {
+    } else for (let i = 0; i < NP; i++) {
+      let p = pidx(i, NP, down);
       if (!one1) panel_rows(gates, hA, hs, R + <usize>p * panelBytes, K, 4, B, split);
       for (let b = 0; b < B; b++) {
         if (load<i32>(rowAct + (<usize>b << 2)) != 1) continue;
@@ -362,10 +405,11 @@ function step_simd(d: usize, hA: usize, hB: usize): void {
       let rbh = dp(d, D_RBH);
       let panelBytes = <usize>K * 96;
       let one1 = B == 1;
-      if (one1) panels_all1(gates, hA, R, K, 3, NP, false);
+      if (one1) panels_all1(gates, hA, R, K, 3, NP, false, down);
       if (one1 && std) {
         if (load<i32>(rowAct) == 1) gru_gates1(gates, <usize>load<u32>(rowXp), rbh, hA, hB, NP, hasClip, clip);
-      } else for (let p = 0; p < NP; p++) {
+      } else for (let i = 0; i < NP; i++) {
+        let p = pidx(i, NP, down);
         if (!one1) panel_rows(gates, hA, hs, R + <usize>p * panelBytes, K, 3, B, false);
         for (let b = 0; b < B; b++) {
           if (load<i32>(rowAct + (<usize>b << 2)) != 1) continue;
@@ -387,7 +431,7 @@ function step_simd(d: usize, hA: usize, hB: usize): void {
       // batch 1: all z/r products, then z and r·h for every unit, all h-gate products, then n and h
       if (load<i32>(rowAct) == 1) {
         let x = <usize>load<u32>(rowXp);
-        panels_all1(gates, hA, R, K, 2, NP, false);
+        panels_all1(gates, hA, R, K, 2, NP, false, down);
         for (let p = 0; p < NP; p++) {
           let g = gates + <usize>p * 64, xq = x + <usize>p * 96, q = <usize>p * 32;
           for (let o: usize = 0; o < 32; o += 16) {
@@ -397,7 +441,8 @@ function step_simd(d: usize, hA: usize, hB: usize): void {
             v128.store(rh + q + o, f32x4.mul(r, v128.load(hA + q + o)));
           }
         }
-        row_gemv8(gates, rh, dp(d, D_R2), <usize>H * 32, H, NP);
+        if (down) row_gemv8_down(gates, rh, dp(d, D_R2), <usize>H * 32, H, NP);
+        else row_gemv8(gates, rh, dp(d, D_R2), <usize>H * 32, H, NP);
         for (let p = 0; p < NP; p++) {
           let xq = x + <usize>p * 96, q = <usize>p * 32;
           for (let o: usize = 0; o < 32; o += 16) {
@@ -409,7 +454,8 @@ function step_simd(d: usize, hA: usize, hB: usize): void {
       }
     } else {
       let panelBytes = <usize>K * 64;
-      for (let p = 0; p < NP; p++) {
+      for (let i = 0; i < NP; i++) {
+        let p = pidx(i, NP, down);
         panel_rows(gates, hA, hs, R + <usize>p * panelBytes, K, 2, B, false);
         for (let b = 0; b < B; b++) {
           if (load<i32>(rowAct + (<usize>b << 2)) != 1) continue;
@@ -428,7 +474,8 @@ function step_simd(d: usize, hA: usize, hB: usize): void {
       }
       let R2 = dp(d, D_R2);
       let panel2 = <usize>H * 32;
-      for (let p = 0; p < NP; p++) {
+      for (let i = 0; i < NP; i++) {
+        let p = pidx(i, NP, down);
         panel_rows(gates, rh, hps, R2 + <usize>p * panel2, H, 1, B, false);
         for (let b = 0; b < B; b++) {
           if (load<i32>(rowAct + (<usize>b << 2)) != 1) continue;
@@ -449,8 +496,9 @@ function step_simd(d: usize, hA: usize, hB: usize): void {
     let std = fc == ACT_TANH;
     let panelBytes = <usize>K * 32;
     let one1 = B == 1;
-    if (one1) panels_all1(gates, hA, R, K, 1, NP, false);
-    for (let p = 0; p < NP; p++) {
+    if (one1) panels_all1(gates, hA, R, K, 1, NP, false, down);
+    for (let i = 0; i < NP; i++) {
+      let p = pidx(i, NP, down);
       if (!one1) panel_rows(gates, hA, hs, R + <usize>p * panelBytes, K, 1, B, false);
       for (let b = 0; b < B; b++) {
         if (load<i32>(rowAct + (<usize>b << 2)) != 1) continue;

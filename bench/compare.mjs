@@ -54,6 +54,9 @@ export const SHAPES = {
   // the plain loops with either register tile height in the relaxed build (the three above keep the engine's choice)
   "plain-rows4": { unroll: false, splitR: false, tileRows6: false },
   "plain-rows6": { unroll: false, splitR: false, tileRows6: true },
+  // the engine's own choice, and the same with every recurrent step walking its weights forwards (zigzag off)
+  auto: {},
+  "no-zigzag": { zigzag: false },
 };
 export async function rnnWasmAdapter(rw, build, read, shape) {
   if (shape && !SHAPES[shape]) throw new Error(`unknown loop shape ${shape} (${Object.keys(SHAPES).join(", ")})`);

@@ -42,6 +42,11 @@ export interface LoopShapes {
   tileRows6?: boolean;
   /** LSTM recurrent weights in two halves per panel, walked with 4 accumulators instead of 8. */
   splitR?: boolean;
+  /**
+   * Every other recurrent step walks the weights' panels backwards, so that a step starts on the weights the previous
+   * one left in the core's L2 cache (default on everywhere; off: every step walks forwards).
+   */
+  zigzag?: boolean;
 }
 
 export interface EngineInfo {

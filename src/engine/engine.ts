@@ -32,6 +32,8 @@ export interface Kernels {
   pack_panels(out: number, src: number, cols: number, nOut: number, G: number, H: number, rowBase: number, W: number): void;
   /** Unrolled / paired batch-1 panel loops (1) or plain ones (0); returns the previous value. Same results. */
   set_step_unroll(on: number): number;
+  /** Every other step walks the recurrent panels backwards (1) or every step forwards (0); returns the previous. */
+  set_zigzag(on: number): number;
 }
 
 /** The kernels' loop shapes for a runtime (see kernelProfile). */
@@ -119,7 +121,7 @@ export class Engine {
   readonly maxElements: number;
   private disposedFlag = false;
 
-  private constructor(k: Kernels, maxBytes: number, maxElements: number, profile: KernelProfile) {
+  private constructor(k: Kernels, maxBytes: number, maxElements: number, profile: KernelProfile & { zigzag: boolean }) {
     this.k = k;
     this.build = BUILD_OF_KIND[k.build_kind()] ?? "scalar";
     this.arena = new Arena(k.memory, k.heap_base(), maxBytes);
@@ -128,6 +130,7 @@ export class Engine {
     this.splitR = profile.splitR && this.build !== "scalar";
     k.set_step_unroll(profile.unroll ? 1 : 0);
     k.set_tile_rows(profile.tileRows6 && this.build === "relaxed-simd" ? 6 : 4);
+    k.set_zigzag(profile.zigzag ? 1 : 0);
   }
 
   get info(): EngineInfo {
@@ -177,7 +180,7 @@ export class Engine {
     if (typeof k.rnn_seq !== "function" || typeof k.build_kind !== "function") {
       throw new RnnError("BAD_ARGUMENT", "wasm: the module given is not an rnn-wasm build");
     }
-    if (typeof k.pack_panels !== "function" || typeof k.set_step_unroll !== "function" || typeof k.set_tile_rows !== "function") {
+    if (typeof k.pack_panels !== "function" || typeof k.set_step_unroll !== "function" || typeof k.set_tile_rows !== "function" || typeof k.set_zigzag !== "function") {
       throw new RnnError("BAD_ARGUMENT", `wasm: the module given is from another rnn-wasm release; use rnn-wasm/wasm/<build>.wasm of version ${VERSION}`);
     }
     const shapes = options.loopShapes;
@@ -185,12 +188,13 @@ export class Engine {
       throw new RnnError("BAD_ARGUMENT", `loopShapes: expected an object, found ${describe(shapes)}`);
     }
     for (const [key, v] of Object.entries(shapes ?? {})) {
-      if (!["unroll", "tileRows6", "splitR"].includes(key)) throw new RnnError("BAD_ARGUMENT", `loopShapes: unknown option ${describe(key)} (unroll, tileRows6, splitR)`);
+      if (!["unroll", "tileRows6", "splitR", "zigzag"].includes(key)) throw new RnnError("BAD_ARGUMENT", `loopShapes: unknown option ${describe(key)} (unroll, tileRows6, splitR, zigzag)`);
       if (v !== undefined && typeof v !== "boolean") throw new RnnError("BAD_ARGUMENT", `loopShapes.${key}: expected a boolean, found ${describe(v)}`);
     }
     const auto = kernelProfile();
     const engine = new Engine(k, maxBytes, maxElements, {
       unroll: shapes?.unroll ?? auto.unroll, tileRows6: shapes?.tileRows6 ?? auto.tileRows6, splitR: shapes?.splitR ?? auto.splitR,
+      zigzag: shapes?.zigzag ?? true,
     });
     if (options.build && options.build !== "auto" && options.wasm !== undefined && engine.build !== options.build) {
       throw new RnnError("BAD_ARGUMENT", `wasm: the module given is the "${engine.build}" build, but build "${options.build}" was asked for`);

@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { Engine, kernelProfile } from "../../src/engine/engine.js";
-import { LSTM } from "../../src/layers/recurrent.js";
+import { GRU, LSTM, RNN } from "../../src/layers/recurrent.js";
 import { init } from "../../src/index.js";
 import { randF32, rng, sameBits } from "../helpers.js";
 
@@ -130,11 +130,21 @@ describe("engine", () => {
       expect(e.k.set_step_unroll(0)).toBe(p.unroll ? 1 : 0);
       expect(e.k.set_tile_rows(4)).toBe(p.tileRows6 && build === "relaxed-simd" ? 6 : 4);
       expect(e.splitR).toBe(p.splitR && build !== "scalar");
+      expect(e.k.set_zigzag(0)).toBe(1); // on by default, in every runtime
     }
   });
 
   it("every loop shape gives the same bits through the public API (forward, stream, bidirectional, batches)", async () => {
-    const shapes = [{}, { unroll: true }, { unroll: false }, { splitR: true }, { splitR: true, tileRows6: true }, { tileRows6: false }];
+    const shapes = [{}, { unroll: true }, { unroll: false }, { splitR: true }, { splitR: true, tileRows6: true }, { tileRows6: false },
+      { zigzag: false }, { zigzag: false, unroll: true }, { zigzag: false, splitR: true }];
+    // H = 36: 5 panels, so that both walks (zigzag) meet odd panel counts, panel pairs with one left over, and the
+    // one-gate products' groups of three panels with two single panels after them
+    const layers = (engine: Engine, projSize: number, bidirectional: boolean) => [
+      new LSTM({ inputSize: 6, hiddenSize: 36, projSize, bidirectional, engine }),
+      new GRU({ inputSize: 6, hiddenSize: 36, bidirectional, linearBeforeReset: true, engine }),
+      new GRU({ inputSize: 6, hiddenSize: 36, bidirectional, linearBeforeReset: false, engine }),
+      new RNN({ inputSize: 6, hiddenSize: 36, bidirectional, engine }),
+    ];
     for (const build of ["simd", "relaxed-simd"] as const) {
       let ref: Float32Array[] | null = null;
       for (const loopShapes of shapes) {
@@ -142,15 +152,16 @@ describe("engine", () => {
         const r = rng(3);
         const outs: Float32Array[] = [];
         for (const [B, bidirectional, projSize] of [[1, false, 0], [1, true, 0], [5, false, 0], [32, true, 0], [3, false, 7]] as const) {
-          const l = new LSTM({ inputSize: 6, hiddenSize: 20, projSize, bidirectional, engine });
-          const x = { data: randF32(r, 4 * B * 6), dims: [4, B, 6] };
-          outs.push(l.forward(x).output.data);
-          if (!bidirectional) {
-            const s = l.stream({ batch: B });
-            for (let t = 0; t < 4; t++) outs.push(s.step({ data: x.data.subarray(t * B * 6, (t + 1) * B * 6), dims: [B, 6] }).data);
-            s.dispose();
+          for (const l of layers(engine, projSize, bidirectional)) {
+            const x = { data: randF32(r, 4 * B * 6), dims: [4, B, 6] };
+            outs.push(l.forward(x).output.data);
+            if (!bidirectional) {
+              const s = l.stream({ batch: B });
+              for (let t = 0; t < 4; t++) outs.push(s.step({ data: x.data.subarray(t * B * 6, (t + 1) * B * 6), dims: [B, 6] }).data);
+              s.dispose();
+            }
+            l.dispose();
           }
-          l.dispose();
         }
         if (!ref) ref = outs;
         else outs.forEach((o, i) => expect(sameBits(o, ref![i]), `${build} ${JSON.stringify(loopShapes)} output ${i}`).toBeNull());
@@ -175,6 +186,7 @@ describe("engine", () => {
   it("checks loopShapes", async () => {
     await expect(Engine.create({ loopShapes: { fast: true } as never })).rejects.toThrow(/BAD_ARGUMENT: loopShapes: unknown option "fast"/);
     await expect(Engine.create({ loopShapes: { splitR: 1 } as never })).rejects.toThrow(/BAD_ARGUMENT: loopShapes.splitR: expected a boolean, found 1/);
+    await expect(Engine.create({ loopShapes: { zigzag: "no" } as never })).rejects.toThrow(/BAD_ARGUMENT: loopShapes.zigzag: expected a boolean, found "no"/);
     await expect(Engine.create({ loopShapes: 5 as never })).rejects.toThrow(/BAD_ARGUMENT: loopShapes: expected an object, found 5/);
   });
 
