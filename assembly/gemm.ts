@@ -168,7 +168,8 @@ export function tile1x8(out: usize, x: usize, w: usize, ws: usize, K: i32): void
  * later, JavaScriptCore): the panel loops for G = 4 and 3 and tile1x24 take two k per iteration (2–15 % faster there)
  * and G = 2 panels go in pairs (panel2x2, 8 accumulators: 1.1–1.24×). Older V8 (Node 20–23, Chrome < 134) schedules
  * all loads of such a loop body first and spills: 1.1–1.8× slower (measured in V8 11.3, 12.3, 12.9 and 13.0), so it
- * keeps the plain loops (or, from 11.6, the split LSTM layout: rnn.ts D_RSPLIT, panel_pair). The engine sets it at
+ * keeps the plain loops (or, from 11.6 where memory accesses are bounds-checked in the code, as in Deno: the split
+ * LSTM layout, rnn.ts D_RSPLIT, panel_pair). The engine sets it at
  * creation (src/engine/engine.ts kernelProfile); every shape gives the same sums in the same order.
  */
 let stepUnroll: bool = false;
@@ -308,8 +309,8 @@ export function panel2x2(out: usize, x: usize, w: usize, ps: usize, K: i32): voi
 
 /**
  * out[0..16) = Σ_k x[k] · w[k][0..16), rows of 16 floats (64 bytes) contiguous: one half of an LSTM panel in the split
- * layout (rnn.ts D_RSPLIT), 4 accumulators. The loop shape for V8 11.6–13.3, which spill panel1's 8 accumulators
- * (its G = 4 loop runs at half speed to two thirds there).
+ * layout (rnn.ts D_RSPLIT), 4 accumulators. The loop shape for V8 11.6–13.3 with explicit bounds checks (Deno, no
+ * trap handler), which spill panel1's 8 accumulators (its G = 4 loop runs at half speed to two thirds there).
  */
 export function panel_pair(out: usize, x: usize, w: usize, K: i32): void {
   let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0);
