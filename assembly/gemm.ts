@@ -169,8 +169,8 @@ export function tile1x8(out: usize, x: usize, w: usize, ws: usize, K: i32): void
  * and G = 2 panels go in pairs (panel2x2, 8 accumulators: 1.1–1.24×). Older V8 (Node 20–23, Chrome < 134) schedules
  * all loads of such a loop body first and spills: 1.1–1.8× slower (measured in V8 11.3, 12.3, 12.9 and 13.0), so it
  * keeps the plain loops (or, from 11.6 where memory accesses are bounds-checked in the code, as in Deno: the split
- * LSTM layout, rnn.ts D_RSPLIT, panel_pair). The engine sets it at
- * creation (src/engine/engine.ts kernelProfile); every shape gives the same sums in the same order.
+ * LSTM layout, rnn.ts D_RSPLIT, panel_pair). The engine sets it at creation (src/engine/engine.ts kernelProfile);
+ * every shape gives the same sums in the same order.
  */
 let stepUnroll: bool = false;
 

@@ -12,7 +12,6 @@ export const RESULTS = join(BENCH, "RESULTS.md");
 
 export { fmt, median, now, spread, table, uniformF32 } from "./stats.mjs";
 
-/** "deno 2.9.6 (V8 15.0…)", "bun 1.x", or "node v20.x (V8 11.3…)". */
 /** The tag of bench/RESULTS.md's regions for this runtime: deno, bun, node20, node22, … */
 export function runtimeTag() {
   if (typeof globalThis.Deno !== "undefined") return "deno";
@@ -20,6 +19,7 @@ export function runtimeTag() {
   return `node${process.versions.node.split(".")[0]}`;
 }
 
+/** "deno 2.9.6 (V8 15.0…)", "bun 1.x", or "node v20.x (V8 11.3…)". */
 export function runtimeName() {
   if (typeof globalThis.Deno !== "undefined") return `deno ${Deno.version.deno} (V8 ${Deno.version.v8})`;
   if (typeof globalThis.Bun !== "undefined") return `bun ${Bun.version}`;

@@ -1,7 +1,8 @@
 // The package as users get it: `npm pack`, an install of the tarball into a scratch project (its dependency's
 // tarballs come from npm's cache, which `npm ci` filled; the registry is asked only for their metadata, which `npm ci`
 // does not cache), an import by name from Node (main entry, the wasm/*.wasm exports, the types), an esbuild bundle (no
-// plugin) of an app that runs, and the size budget of a minified browser bundle of `import { init, LSTM, loadTorch } from "rnn-wasm"`.
+// plugin) of an app that runs, and the size budget of a minified browser bundle of
+// `import { init, LSTM, loadTorch } from "rnn-wasm"`.
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
