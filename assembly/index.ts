@@ -5,7 +5,7 @@
 // build runs; the SIMD builds export them too but trap there (so that their code does not ship twice): the tests
 // compare a SIMD build's kernels with the scalar build's.
 
-export { f32_gemm, f32_gemm_ref, set_tile_rows, set_step_unroll } from "./gemm";
+export { f32_gemm, f32_gemm_ref, set_tile_rows, set_step_unroll, set_pair_loads } from "./gemm";
 export { rnn_seq, rnn_seq_ref, rnn_seq_scratch_bytes, set_zigzag } from "./rnn";
 export { f32_vact, f32_vact_ref, f32_softmax, f32_softmax_ref } from "./vector";
 export { pack_panels } from "./pack";

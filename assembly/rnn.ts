@@ -20,7 +20,7 @@
 
 import { madd, madd_s } from "./simd";
 import { ACT_SIGMOID, ACT_TANH, act_s, act_v, sigmoid_vi, tanh_vi } from "./math";
-import { tile4x8, tile6x8, tile2x16, panel1, panel2x2, panel_pair, next_rows, next_rows_step, tiled_rows, row_gemv8, row_gemv8_down, step_unroll } from "./gemm";
+import { tile4, tile6x8, tile2x16, panel1, panel2x2, panel_pair, next_rows, next_rows_step, tiled_rows, row_gemv8, row_gemv8_down, step_unroll } from "./gemm";
 
 export const D_CELL = 0; // 0 RNN, 1 LSTM, 2 GRU
 export const D_T = 1;
@@ -229,7 +229,7 @@ function panel_rows(gates: usize, h: usize, hs: usize, w: usize, K: i32, G: i32,
         let wg = split ? w + <usize>(g >> 1) * <usize>K * 64 + <usize>(g & 1) * 32 : w + <usize>g * 32;
         let ws = split ? <usize>64 : gs;
         if (n == 6) tile6x8(o, gs, h + <usize>b * hs, hs, wg, ws, K);
-        else tile4x8(o, gs, h + <usize>b * hs, hs, wg, ws, K);
+        else tile4(o, gs, h + <usize>b * hs, hs, wg, ws, K);
       }
     }
     b += n;
@@ -394,7 +394,7 @@ function step_simd(d: usize, hA: usize, hB: usize): void {
           n = next_rows(B - b);
           let o = hB + <usize>b * hs + <usize>q * 32, xr = hraw + <usize>b * hps;
           if (n == 6) tile6x8(o, hs, xr, hps, w, 32, H);
-          else tile4x8(o, hs, xr, hps, w, 32, H);
+          else tile4(o, hs, xr, hps, w, 32, H);
         }
       }
       for (let b = bt; b < B; b++) row_gemv8(hB + <usize>b * hs, hraw + <usize>b * hps, wp, panelBytes, H, PB);

@@ -57,6 +57,9 @@ export const SHAPES = {
   // the engine's own choice, and the same with every recurrent step walking its weights forwards (zigzag off)
   auto: {},
   "no-zigzag": { zigzag: false },
+  // 4-row tiles reading x two k per load (LoopShapes.pairLoads) against the splat-load tiles, 4 or 6 rows
+  pair: { pairLoads: true, tileRows6: false },
+  "no-pair": { pairLoads: false },
 };
 export async function rnnWasmAdapter(rw, build, read, shape) {
   if (shape && !SHAPES[shape]) throw new Error(`unknown loop shape ${shape} (${Object.keys(SHAPES).join(", ")})`);

@@ -11,7 +11,8 @@
 //   --engines a,b        rnn-wasm, ort-web, ort-node, tfjs (default: all that load in this runtime)
 //   --builds a,b         rnn-wasm builds to run side by side (default: simd and relaxed-simd, those that validate)
 //   --shapes a,b         rnn-wasm loop shapes to run side by side (plain, unrolled, split, plain-rows4, plain-rows6,
-//                        auto, no-zigzag: bench/compare.mjs SHAPES; default: the one the engine picks for this runtime)
+//                        auto, no-zigzag, pair, no-pair: bench/compare.mjs SHAPES; default: the one the engine picks
+//                        for this runtime)
 //   --rounds N           timed rounds per engine (default 9); each round times a batch of calls
 //   --batch-ms N         minimum duration of one round's batch of calls (default 40 ms)
 //   --write              write the results into bench/RESULTS.md (region "compare-<runtime>")

@@ -47,6 +47,12 @@ export interface LoopShapes {
    * one left in the core's L2 cache (default on everywhere; off: every step walks forwards).
    */
   zigzag?: boolean;
+  /**
+   * 4-row register tiles in the relaxed-SIMD build that read their inputs two at a time: fewer, wider loads (on by
+   * default in Deno 2.2 and later, whose V8 bounds-checks every load in the code; combine with `tileRows6: false`,
+   * as the default does, for the 4-row tiles to be used everywhere).
+   */
+  pairLoads?: boolean;
 }
 
 export interface EngineInfo {

@@ -34,6 +34,8 @@ export interface Kernels {
   set_step_unroll(on: number): number;
   /** Every other step walks the recurrent panels backwards (1) or every step forwards (0); returns the previous. */
   set_zigzag(on: number): number;
+  /** 4-row tiles read x two k at a time (1) or one (0); returns the previous setting. Same results. */
+  set_pair_loads(on: number): number;
 }
 
 /** The kernels' loop shapes for a runtime (see kernelProfile). */
@@ -44,6 +46,8 @@ export interface KernelProfile {
   tileRows6: boolean;
   /** LSTM recurrent weights in two [K][16] halves per panel, walked by 4-accumulator loops (rnn.ts D_RSPLIT). */
   splitR: boolean;
+  /** 4-row tiles that read x two k per load in the relaxed build (assembly/gemm.ts tile4x8p): fewer checked loads. */
+  pairLoads: boolean;
 }
 
 /**
@@ -60,6 +64,10 @@ export interface KernelProfile {
  * - The same V8 versions with the trap handler (measured Node 22's 12.4 and Node 23's 12.9; Chrome 116–133 inferred),
  *   and V8 before 11.6 (measured 11.3, Node 20): the plain loops (split 0.88–0.94×, unrolled 0.7–0.9×) and 6-row tiles
  *   in the relaxed build (1.03–1.10×).
+ * - With explicit bounds checks from V8 13.4 (Deno 2.2 and later; measured in Deno 2.9's 15.0), the relaxed build's
+ *   many-row tiles are 4-row tiles that read x two k per load (tile4x8p): lstm-batch 1.16×, lstm-l 1.08× over the 6-row
+ *   splat tiles. Not in the SIMD build (its product temporaries make the tile spill: 0.97×), not in Deno 2.0's 12.9
+ *   (0.82×), not with the trap handler (Node 24: 0.89×).
  * Speed choices only: every shape gives the same bits.
  */
 export function kernelProfile(env: object = globalThis): KernelProfile {
@@ -76,9 +84,9 @@ export function kernelProfile(env: object = globalThis): KernelProfile {
     const m = typeof ua === "string" ? /Chrom(?:e|ium)\/(\d+)/.exec(ua) : null;
     if (m) version = Number(m[1]); // Chrome N ships V8 (N / 10).(N mod 10)
   }
-  if (version === undefined || version >= 134) return { unroll: true, tileRows6: true, splitR: false };
-  if (version >= 116 && checked) return { unroll: false, tileRows6: false, splitR: true };
-  return { unroll: false, tileRows6: true, splitR: false };
+  if (version === undefined || version >= 134) return { unroll: true, tileRows6: !checked, splitR: false, pairLoads: checked };
+  if (version >= 116 && checked) return { unroll: false, tileRows6: false, splitR: true, pairLoads: false };
+  return { unroll: false, tileRows6: true, splitR: false, pairLoads: false };
 }
 
 const BUILD_OF_KIND: BuildName[] = ["scalar", "simd", "relaxed-simd"];
@@ -131,6 +139,7 @@ export class Engine {
     k.set_step_unroll(profile.unroll ? 1 : 0);
     k.set_tile_rows(profile.tileRows6 && this.build === "relaxed-simd" ? 6 : 4);
     k.set_zigzag(profile.zigzag ? 1 : 0);
+    k.set_pair_loads(profile.pairLoads && this.build === "relaxed-simd" ? 1 : 0);
   }
 
   get info(): EngineInfo {
@@ -180,7 +189,7 @@ export class Engine {
     if (typeof k.rnn_seq !== "function" || typeof k.build_kind !== "function") {
       throw new RnnError("BAD_ARGUMENT", "wasm: the module given is not an rnn-wasm build");
     }
-    if (typeof k.pack_panels !== "function" || typeof k.set_step_unroll !== "function" || typeof k.set_tile_rows !== "function" || typeof k.set_zigzag !== "function") {
+    if (typeof k.pack_panels !== "function" || typeof k.set_step_unroll !== "function" || typeof k.set_tile_rows !== "function" || typeof k.set_zigzag !== "function" || typeof k.set_pair_loads !== "function") {
       throw new RnnError("BAD_ARGUMENT", `wasm: the module given is from another rnn-wasm release; use rnn-wasm/wasm/<build>.wasm of version ${VERSION}`);
     }
     const shapes = options.loopShapes;
@@ -188,13 +197,13 @@ export class Engine {
       throw new RnnError("BAD_ARGUMENT", `loopShapes: expected an object, found ${describe(shapes)}`);
     }
     for (const [key, v] of Object.entries(shapes ?? {})) {
-      if (!["unroll", "tileRows6", "splitR", "zigzag"].includes(key)) throw new RnnError("BAD_ARGUMENT", `loopShapes: unknown option ${describe(key)} (unroll, tileRows6, splitR, zigzag)`);
+      if (!["unroll", "tileRows6", "splitR", "zigzag", "pairLoads"].includes(key)) throw new RnnError("BAD_ARGUMENT", `loopShapes: unknown option ${describe(key)} (unroll, tileRows6, splitR, zigzag, pairLoads)`);
       if (v !== undefined && typeof v !== "boolean") throw new RnnError("BAD_ARGUMENT", `loopShapes.${key}: expected a boolean, found ${describe(v)}`);
     }
     const auto = kernelProfile();
     const engine = new Engine(k, maxBytes, maxElements, {
       unroll: shapes?.unroll ?? auto.unroll, tileRows6: shapes?.tileRows6 ?? auto.tileRows6, splitR: shapes?.splitR ?? auto.splitR,
-      zigzag: shapes?.zigzag ?? true,
+      zigzag: shapes?.zigzag ?? true, pairLoads: shapes?.pairLoads ?? auto.pairLoads,
     });
     if (options.build && options.build !== "auto" && options.wasm !== undefined && engine.build !== options.build) {
       throw new RnnError("BAD_ARGUMENT", `wasm: the module given is the "${engine.build}" build, but build "${options.build}" was asked for`);

@@ -97,9 +97,10 @@ describe("engine", () => {
     const node = (v8: string) => ({ process: { versions: { node: "x", v8 } } });
     const ua = (userAgent: string) => ({ navigator: { userAgent } });
     const chrome = (n: number) => ua(`Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/${n}.0.0.0 Safari/537.36`);
-    const plain = { unroll: false, tileRows6: true, splitR: false };
-    const split = { unroll: false, tileRows6: false, splitR: true };
-    const modern = { unroll: true, tileRows6: true, splitR: false };
+    const plain = { unroll: false, tileRows6: true, splitR: false, pairLoads: false };
+    const split = { unroll: false, tileRows6: false, splitR: true, pairLoads: false };
+    const modern = { unroll: true, tileRows6: true, splitR: false, pairLoads: false };
+    const modernChecked = { unroll: true, tileRows6: false, splitR: false, pairLoads: true }; // Deno from V8 13.4
     expect(kernelProfile(node("11.3.244.8-node.38"))).toEqual(plain); // Node 20
     expect(kernelProfile(node("11.8.172.17-node.19"))).toEqual(plain); // Node 21
     expect(kernelProfile(node("12.4.254.21-node.33"))).toEqual(plain); // Node 22
@@ -111,8 +112,8 @@ describe("engine", () => {
     expect(kernelProfile({ Deno: { version: { v8: "12.9.202.13-rusty" } } })).toEqual(split); // Deno 2.0
     expect(kernelProfile({ Deno: { version: { v8: "13.0.245.12-rusty" } } })).toEqual(split); // Deno 2.1
     expect(kernelProfile({ Deno: { version: { v8: "11.3.244.4-rusty" } } })).toEqual(plain); // Deno 1.3x
-    expect(kernelProfile({ Deno: { version: { v8: "13.4.114.9-rusty" } } })).toEqual(modern); // Deno 2.2
-    expect(kernelProfile({ Deno: { version: { v8: "15.0.245.2-rusty" } } })).toEqual(modern);
+    expect(kernelProfile({ Deno: { version: { v8: "13.4.114.9-rusty" } } })).toEqual(modernChecked); // Deno 2.2
+    expect(kernelProfile({ Deno: { version: { v8: "15.0.245.2-rusty" } } })).toEqual(modernChecked);
     expect(kernelProfile({ process: { versions: { bun: "1.4.5", v8: "12.4.254.14-node.12" } } })).toEqual(modern); // JavaScriptCore
     // Chrome has the trap handler (no explicit bounds checks), as Node
     expect(kernelProfile(chrome(115))).toEqual(plain);
@@ -131,12 +132,14 @@ describe("engine", () => {
       expect(e.k.set_tile_rows(4)).toBe(p.tileRows6 && build === "relaxed-simd" ? 6 : 4);
       expect(e.splitR).toBe(p.splitR && build !== "scalar");
       expect(e.k.set_zigzag(0)).toBe(1); // on by default, in every runtime
+      expect(e.k.set_pair_loads(0)).toBe(p.pairLoads && build === "relaxed-simd" ? 1 : 0);
     }
   });
 
   it("every loop shape gives the same bits through the public API (forward, stream, bidirectional, batches)", async () => {
     const shapes = [{}, { unroll: true }, { unroll: false }, { splitR: true }, { splitR: true, tileRows6: true }, { tileRows6: false },
-      { zigzag: false }, { zigzag: false, unroll: true }, { zigzag: false, splitR: true }];
+      { zigzag: false }, { zigzag: false, unroll: true }, { zigzag: false, splitR: true },
+      { pairLoads: true, tileRows6: false }, { pairLoads: true, tileRows6: true }, { pairLoads: false, tileRows6: false }];
     // H = 36: 5 panels, so that both walks (zigzag) meet odd panel counts, panel pairs with one left over, and the
     // one-gate products' groups of three panels with two single panels after them
     const layers = (engine: Engine, projSize: number, bidirectional: boolean) => [

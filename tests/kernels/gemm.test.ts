@@ -83,6 +83,32 @@ describe("f32_gemm", () => {
     });
   }
 
+  // Where memory accesses are bounds-checked in the code (Deno), the 4-row tiles read x two k per load (tile4x8p,
+  // set_pair_loads): the same sums in the same order, so the scalar twin's bits in the SIMD build (its own engine,
+  // switched on by hand), and in the relaxed build the same bits as the one-k tiles. Odd and even K (the tail k).
+  for (const b of ["simd", "relaxed-simd"] as const) {
+    it(`4-row tiles reading x two k per load give the same bits as ${b === "simd" ? "the scalar twin" : "one-k tiles"}, ${b} build`, async () => {
+      const e = await Engine.create({ build: b, loopShapes: { tileRows6: false, pairLoads: false } });
+      const r = rng(13);
+      for (const M of [4, 5, 7, 8, 9, 12, 13, 64, 67]) {
+        for (const [K, N] of [[1, 8], [2, 16], [3, 8], [17, 24], [64, 40], [65, 8]]) {
+          const x = randF32(r, M * K), W = randF32(r, N * K), bias = randF32(r, N);
+          const wPacked = panel8(W, N, K, (n) => n, N);
+          const xp = e.upload(x, "x"), wp = e.upload(wPacked, "w"), bp = e.upload(bias, "b");
+          const o1 = e.alloc(M * N * 4, "o1"), o2 = e.alloc(M * N * 4, "o2");
+          expect(e.k.set_pair_loads(1)).toBe(0);
+          e.k.f32_gemm(o1, N * 4, xp, K * 4, wp, bp, M, K, N);
+          expect(e.k.set_pair_loads(0)).toBe(1);
+          let other: Float32Array;
+          if (b === "simd") other = await twinGemm(x, wPacked, bias, M, K, N);
+          else { e.k.f32_gemm(o2, N * 4, xp, K * 4, wp, bp, M, K, N); other = e.read(o2, M * N); }
+          expect(sameBits(e.read(o1, M * N), other), `M=${M} K=${K} N=${N}`).toBeNull();
+          for (const p of [xp, wp, bp, o1, o2]) e.free(p);
+        }
+      }
+    });
+  }
+
   // Rows after the tiles run three panels at a time (tile1x24), with two k per iteration where the engine keeps the
   // operation order (set_step_unroll(1), V8 13.4+ / JavaScriptCore) and one elsewhere: both give the scalar twin's bits.
   for (const unroll of [0, 1]) {

@@ -91,9 +91,13 @@ describe("rnn_seq vs its scalar twin", () => {
     });
   }
 
-  for (const splitR of [false, true]) it(`6-row batch tiles give the scalar twin's bits${splitR ? " with the split LSTM layout" : ""}, SIMD build`, async () => {
-    const engine = await Engine.create({ build: "simd", loopShapes: { tileRows6: true, splitR } });
-    engine.k.set_tile_rows(6); // the SIMD build keeps 4 rows unless told
+  // The same over B for the 6-row tiles, and for the 4-row tiles that read x two k per load (tile4x8p, Deno's choice in
+  // the relaxed build), with and without the split LSTM layout.
+  const batchTiles = [{ rows: 6, pair: false, splitR: false }, { rows: 6, pair: false, splitR: true }, { rows: 4, pair: true, splitR: false }, { rows: 4, pair: true, splitR: true }];
+  for (const { rows, pair, splitR } of batchTiles) it(`${rows}-row batch tiles${pair ? " reading x two k per load" : ""} give the scalar twin's bits${splitR ? " with the split LSTM layout" : ""}, SIMD build`, async () => {
+    const engine = await Engine.create({ build: "simd", loopShapes: { tileRows6: rows === 6, splitR } });
+    engine.k.set_tile_rows(rows); // the SIMD build keeps 4 rows unless told
+    engine.k.set_pair_loads(pair ? 1 : 0); // and splat loads
     const r = rng(23);
     let n = 0;
     for (const cell of ["lstm", "gru", "rnn"] as CellType[]) {
