@@ -1,25 +1,54 @@
 // Weight packing, once per layer at load: rows of a row-major matrix into the panel layouts the kernels stream
-// (gemm.ts "panel8", rnn.ts R [Hp/8][K][G][8]). Plain scalar loops, the same in every build: packing runs in wasm
-// because a model's first load runs JavaScript loops in V8's interpreter, ~50 ns per element (src/core/packed.ts
-// keeps the JavaScript `panel8` as the reference the tests compare with).
+// (gemm.ts "panel8", rnn.ts R [Hp/8][K][G][8] and the split [Hp/8][2][K][16]). The engine (src/engine/engine.ts
+// packPanels) copies the source rows into a small staging block, eight rows per output block, and this kernel writes
+// each block to its place: a transpose of [8][cols] into [cols][8] at a stride of W floats. Staging keeps the wasm
+// memory a load needs at the packed size (no whole unpacked copy beside it), and the SIMD form moves 4×4 tiles
+// (four loads, eight shuffles, four stores) where the scalar form moves one float at a time: on a model's first load
+// these loops run as V8's baseline code, where that is what counts. The scalar form is the scalar build's and the
+// SIMD builds' twin; both only move values, so every build gives the same bits (tests/kernels/pack.test.ts).
 
 /**
- * Packs src ([rows, cols] f32, row stride cols) into groups of width W floats at out: output column n (0 ≤ n < nOut)
- * is unit j = (n / (G·8))·8 + (n mod 8) of gate g = (n mod G·8) >> 3 (panel-gate order), taken from source row
- * rowBase + g·H + j when j < H (other columns are left as they are: zero in fresh memory). Element (n, k) lands at
- * ((n / W)·cols + k)·W + n mod W: W = 8 gives panel8, W = G·8 the recurrent [Hp/8][K][G][8] layout.
+ * Writes nb staged blocks at out. Block b is output block i = i0 + b, the columns n = 8i .. 8i + 7, staged as the
+ * rows stage[8b .. 8b + 8) of `cols` floats each (row c = column 8i + c); element (n, k) lands at
+ * ((n / W)·cols + k)·W + n mod W, for W a multiple of 8 (8: panel8; G·8: the recurrent layout; 16: the split one).
  */
-export function pack_panels(out: usize, src: usize, cols: i32, nOut: i32, G: i32, H: i32, rowBase: i32, W: i32): void {
-  let G8 = G * 8;
-  for (let n = 0; n < nOut; n++) {
-    let rem = n % G8, j = (n / G8) * 8 + (rem & 7);
-    if (j >= H) continue;
-    let s = src + <usize>(rowBase + (rem >> 3) * H + j) * <usize>cols * 4;
-    let o = out + (<usize>(n / W) * <usize>cols * <usize>W + <usize>(n % W)) * 4;
-    let ws = <usize>W * 4;
-    for (let k = 0; k < cols; k++) {
+export function pack_blocks(out: usize, stage: usize, cols: i32, W: i32, i0: i32, nb: i32): void {
+  let ws = <usize>W * 4, rs = <usize>cols * 4;
+  for (let b = 0; b < nb; b++) {
+    let n0 = (i0 + b) * 8;
+    let dst = out + (<usize>(n0 / W) * <usize>cols * <usize>W + <usize>(n0 % W)) * 4;
+    let src = stage + <usize>b * 8 * rs;
+    if (ASC_FEATURE_SIMD) block8_simd(dst, src, cols, ws, rs);
+    else block8_scalar(dst, src, cols, ws, rs, 0);
+  }
+}
+
+/** dst[k·W + c] = src[c·cols + k] for c < 8 and k0 <= k < cols (strides in bytes: ws = 4W, rs = 4·cols). */
+function block8_scalar(dst: usize, src: usize, cols: i32, ws: usize, rs: usize, k0: i32): void {
+  for (let c = 0; c < 8; c++) {
+    let s = src + <usize>c * rs + <usize>k0 * 4, o = dst + <usize>c * 4 + <usize>k0 * ws;
+    for (let k = k0; k < cols; k++) {
       store<f32>(o, load<f32>(s));
       o += ws; s += 4;
     }
   }
+}
+
+/** block8_scalar by 4×4 tiles: rows c..c+3 at k..k+3 in, columns k..k+3 of lanes c..c+3 out; the k tail scalar. */
+function block8_simd(dst: usize, src: usize, cols: i32, ws: usize, rs: usize): void {
+  let k = 0;
+  for (; k + 4 <= cols; k += 4) {
+    let s = src + <usize>k * 4, o = dst + <usize>k * ws;
+    for (let c = 0; c < 8; c += 4) {
+      let r0 = v128.load(s), r1 = v128.load(s + rs), r2 = v128.load(s + 2 * rs), r3 = v128.load(s + 3 * rs);
+      let t0 = v128.shuffle<f32>(r0, r1, 0, 4, 1, 5), t1 = v128.shuffle<f32>(r0, r1, 2, 6, 3, 7);
+      let t2 = v128.shuffle<f32>(r2, r3, 0, 4, 1, 5), t3 = v128.shuffle<f32>(r2, r3, 2, 6, 3, 7);
+      v128.store(o, v128.shuffle<f32>(t0, t2, 0, 1, 4, 5));
+      v128.store(o + ws, v128.shuffle<f32>(t0, t2, 2, 3, 6, 7));
+      v128.store(o + 2 * ws, v128.shuffle<f32>(t1, t3, 0, 1, 4, 5));
+      v128.store(o + 3 * ws, v128.shuffle<f32>(t1, t3, 2, 3, 6, 7));
+      s += 4 * rs; o += 16;
+    }
+  }
+  if (k < cols) block8_scalar(dst, src, cols, ws, rs, k);
 }

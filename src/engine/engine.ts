@@ -28,8 +28,8 @@ export interface Kernels {
   f32_softmax_ref(out: number, x: number, rows: number, n: number, log: number): void;
   /** Rows per register tile on the many-row paths (4 or 6); returns the previous value. Same results either way. */
   set_tile_rows(n: number): number;
-  /** Rows of a row-major matrix into panel layouts (assembly/pack.ts). */
-  pack_panels(out: number, src: number, cols: number, nOut: number, G: number, H: number, rowBase: number, W: number): void;
+  /** Staged blocks of 8 rows into panel layouts (assembly/pack.ts; Engine.packPanels stages them). */
+  pack_blocks(out: number, stage: number, cols: number, W: number, i0: number, nb: number): void;
   /** Unrolled / paired batch-1 panel loops (1) or plain ones (0); returns the previous value. Same results. */
   set_step_unroll(on: number): number;
   /** Every other step walks the recurrent panels backwards (1) or every step forwards (0); returns the previous. */
@@ -92,6 +92,8 @@ export function kernelProfile(env: object = globalThis): KernelProfile {
 const BUILD_OF_KIND: BuildName[] = ["scalar", "simd", "relaxed-simd"];
 const DEFAULT_MAX_BYTES = 2 ** 31;
 const DEFAULT_MAX_ELEMENTS = 2 ** 28;
+/** The staging block of Engine.packPanels: rows for this many bytes of output blocks per kernel call (or one block). */
+const STAGE_BYTES = 64 * 1024;
 
 async function embeddedBytes(build: BuildName): Promise<Uint8Array<ArrayBuffer>> {
   const mod = build === "relaxed-simd" ? await import("./wasm/relaxed-simd.js")
@@ -169,8 +171,14 @@ export class Engine {
       for (const b of order) {
         if (build === "auto" && !supports(b)) continue;
         const bytes = await embeddedBytes(b);
-        if (!WebAssembly.validate(bytes)) continue;
-        module = await compileBytes(bytes, `the embedded "${b}" build`);
+        // Compiled without a separate WebAssembly.validate pass first (it decodes the whole module once more):
+        // only a failed compile asks whether the build is invalid here (try the next) or compiling was refused.
+        try {
+          module = await WebAssembly.compile(bytes);
+        } catch (e) {
+          if (!WebAssembly.validate(bytes)) continue;
+          throw refused(e, `the embedded "${b}" build`);
+        }
         break;
       }
       if (!module) {
@@ -189,7 +197,7 @@ export class Engine {
     if (typeof k.rnn_seq !== "function" || typeof k.build_kind !== "function") {
       throw new RnnError("BAD_ARGUMENT", "wasm: the module given is not an rnn-wasm build");
     }
-    if (typeof k.pack_panels !== "function" || typeof k.set_step_unroll !== "function" || typeof k.set_tile_rows !== "function" || typeof k.set_zigzag !== "function" || typeof k.set_pair_loads !== "function") {
+    if (typeof k.pack_blocks !== "function" || typeof k.set_step_unroll !== "function" || typeof k.set_tile_rows !== "function" || typeof k.set_zigzag !== "function" || typeof k.set_pair_loads !== "function") {
       throw new RnnError("BAD_ARGUMENT", `wasm: the module given is from another rnn-wasm release; use rnn-wasm/wasm/<build>.wasm of version ${VERSION}`);
     }
     const shapes = options.loopShapes;
@@ -230,22 +238,38 @@ export class Engine {
   }
   /**
    * Packs a row-major matrix with `cols` columns into a new block of nOut panel columns of width W (8: panel8; G·8:
-   * the recurrent layout): column n is unit j of gate g in panel-gate order, from row rowBase + g·H + j (see
-   * assembly/pack.ts). Throws BAD_MODEL when src is shorter than the rows it needs.
+   * the recurrent layout; 16: the split one): column n is unit j = ⌊n / G·8⌋·8 + n mod 8 of gate g = (n mod G·8) / 8
+   * (panel-gate order), from row rowBase + g·H + j; columns with j ≥ H or n ≥ nOut are zero. The rows go through a
+   * staging block of at most STAGE_BYTES (eight rows per output block, assembly/pack.ts), so a load needs no
+   * unpacked copy of a whole matrix in the engine's memory. Throws BAD_MODEL when src is shorter than the rows it needs.
    */
   packPanels(src: Float32Array, cols: number, nOut: number, G: number, H: number, rowBase: number, W: number, what: string): number {
-    const need = (rowBase + G * H) * cols; // the kernel reads rows up to rowBase + G·H − 1
+    const need = (rowBase + G * H) * cols; // rows up to rowBase + G·H − 1 are read
     if (src.length < need) throw new RnnError("BAD_MODEL", `${what}: expected at least ${need} values, found ${src.length}`);
-    const out = this.alloc(Math.ceil(nOut / 8) * 8 * cols * 4, what);
-    let raw = 0;
+    const blocks = Math.ceil(nOut / 8), blockFloats = 8 * cols;
+    const out = this.alloc(blocks * blockFloats * 4, what);
+    if (blocks === 0 || cols === 0) return out;
+    const perCall = Math.max(1, Math.min(blocks, Math.floor(STAGE_BYTES / (blockFloats * 4))));
+    let stage = 0;
     try {
-      raw = this.upload(src, `${what} (unpacked)`);
-      this.k.pack_panels(out, raw, cols, nOut, G, H, rowBase, W);
+      stage = this.alloc(perCall * blockFloats * 4, `${what} (staging)`);
+      const f = this.f32(); // no allocation below, so the view stays valid
+      for (let i0 = 0; i0 < blocks; i0 += perCall) {
+        const nb = Math.min(perCall, blocks - i0);
+        for (let b = 0; b < nb; b++) {
+          const i = i0 + b, j0 = Math.floor(i / G) * 8, row = rowBase + (i % G) * H + j0;
+          const rows = Math.max(0, Math.min(8, H - j0, nOut - 8 * i));
+          const at = (stage >> 2) + b * blockFloats;
+          if (rows > 0) f.set(src.subarray(row * cols, (row + rows) * cols), at);
+          if (rows < 8) f.fill(0, at + rows * cols, at + blockFloats);
+        }
+        this.k.pack_blocks(out, stage, cols, W, i0, nb);
+      }
     } catch (e) {
       this.free(out);
       throw e;
     } finally {
-      this.free(raw);
+      this.free(stage);
     }
     return out;
   }
@@ -284,9 +308,13 @@ async function compileBytes(bytes: Uint8Array<ArrayBuffer>, what: string): Promi
   try {
     return await WebAssembly.compile(bytes);
   } catch (e) {
-    throw new RnnError("NO_WASM", `${what}: this runtime refused to compile WebAssembly from bytes (${(e as Error).message}); ` +
-      "pass { wasm } a WebAssembly.Module of rnn-wasm/wasm/<build>.wasm (e.g. a Wasm module import in Cloudflare Workers)");
+    throw refused(e, what);
   }
+}
+
+function refused(e: unknown, what: string): RnnError {
+  return new RnnError("NO_WASM", `${what}: this runtime refused to compile WebAssembly from bytes (${(e as Error)?.message}); ` +
+    "pass { wasm } a WebAssembly.Module of rnn-wasm/wasm/<build>.wasm (e.g. a Wasm module import in Cloudflare Workers)");
 }
 
 let defaultEngine: Promise<Engine> | null = null;

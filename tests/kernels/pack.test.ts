@@ -1,9 +1,10 @@
-// The weight-packing kernel (assembly/pack.ts) against the JavaScript packers it replaced at load time: panel8
-// (src/core/packed.ts, W = 8) and the recurrent [Hp/8][K][G][8] layout (W = G·8), in every build, bit for bit
-// (it only moves values), and padding left at zero.
+// Weight packing (Engine.packPanels staging rows for assembly/pack.ts) against the JavaScript packers it replaced at
+// load time: panel8 (src/core/packed.ts, W = 8), the recurrent [Hp/8][K][G][8] layout (W = G·8) and the split one
+// (W = 16), in every build, bit for bit (it only moves values), padding at zero, the staging block freed.
 import { describe, expect, it } from "vitest";
 import { panel8, PackedLayer } from "../../src/core/packed.js";
 import { defaultActs, round8, type LayerSpec } from "../../src/core/spec.js";
+import { Engine } from "../../src/engine/engine.js";
 import { BUILDS, engineFor, randF32, rng, sameBits } from "../helpers.js";
 
 /** The recurrent layout as src/core/packed.ts built it in JavaScript: unit j, gate g, input k. */
@@ -16,22 +17,38 @@ function recurrentRef(R: Float32Array, G: number, H: number, K: number): Float32
   return out;
 }
 
-describe("pack_panels", () => {
+/** The documented layout, element by element (Engine.packPanels): column n ↔ (gate g, unit j) in panel-gate order. */
+function layoutRef(src: Float32Array, cols: number, nOut: number, G: number, H: number, rowBase: number, W: number): Float32Array {
+  const out = new Float32Array(round8(nOut) * cols);
+  for (let n = 0; n < nOut; n++) {
+    const rem = n % (G * 8), j = Math.floor(n / (G * 8)) * 8 + (rem & 7), g = rem >> 3;
+    if (j >= H) continue;
+    for (let k = 0; k < cols; k++) out[(Math.floor(n / W) * cols + k) * W + (n % W)] = src[(rowBase + g * H + j) * cols + k];
+  }
+  return out;
+}
+
+describe("Engine.packPanels (pack_blocks)", () => {
+  const results = new Map<string, Float32Array[]>();
   for (const b of BUILDS) {
     it(`matches the JavaScript packers, ${b} build`, async () => {
       const e = await engineFor(b);
       const r = rng(5);
+      const got: Float32Array[] = [];
       let n = 0;
       for (const G of [1, 2, 3, 4]) {
         for (const H of [1, 7, 8, 9, 20]) {
-          for (const cols of [1, 3, 8, 13]) {
+          // 4, 5: one 4×4 tile and a tail; 600: blocks of 19 KB, so a 64 KiB staging block takes 3 and most
+          // matrices here need several kernel calls
+          for (const cols of [1, 3, 4, 5, 8, 13, 600]) {
             const Hp = round8(H), src = randF32(r, (G + 1) * H * cols); // one block more than needed: rowBase tests
+            const before = e.arena.liveBlocks;
             const run = (nOut: number, g: number, h: number, rowBase: number, W: number): Float32Array => {
-              const out = e.alloc(round8(nOut) * cols * 4, "out"), raw = e.upload(src, "raw");
-              e.k.pack_panels(out, raw, cols, nOut, g, h, rowBase, W);
-              const got = e.read(out, round8(nOut) * cols);
-              e.free(out); e.free(raw);
-              return got;
+              const out = e.packPanels(src, cols, nOut, g, h, rowBase, W, "out");
+              const v = e.read(out, round8(nOut) * cols);
+              e.free(out);
+              got.push(v);
+              return v;
             };
             const what = `G=${G} H=${H} cols=${cols}`;
             // panel8 of G gate blocks in panel-gate order (the input weights)
@@ -40,17 +57,43 @@ describe("pack_panels", () => {
               return j < H ? (rem >> 3) * H + j : -1;
             };
             expect(sameBits(run(G * Hp, G, H, 0, 8), panel8(src, (G + 1) * H, cols, colRow, G * Hp)), `${what} panel8`).toBeNull();
-            // the recurrent layout
+            // the recurrent layout, and the split one (LSTM: two gates per 16-wide group)
             expect(sameBits(run(G * Hp, G, H, 0, G * 8), recurrentRef(src, G, H, cols)), `${what} recurrent`).toBeNull();
+            if (G === 4) expect(sameBits(run(G * Hp, G, H, 0, 16), layoutRef(src, cols, G * Hp, G, H, 0, 16)), `${what} split`).toBeNull();
             // one block from row rowBase (the GRU's h gate, a projection)
             expect(sameBits(run(Hp, 1, H, G * H, 8), panel8(src, (G + 1) * H, cols, (c) => (c < H ? G * H + c : -1), Hp)), `${what} rowBase`).toBeNull();
+            // a dense layer: nOut = H, not a multiple of 8
+            expect(sameBits(run(H, 1, H, 0, 8), layoutRef(src, cols, H, 1, H, 0, 8)), `${what} dense`).toBeNull();
+            expect(e.arena.liveBlocks, `${what}: the staging block is freed`).toBe(before);
             n++;
           }
         }
       }
-      expect(n).toBe(80);
+      expect(n).toBe(140);
+      results.set(b, got);
     });
   }
+
+  it("every build packs the same bits (the SIMD tiles and the scalar loop only move values)", () => {
+    const ref = results.get("scalar");
+    expect(ref?.length).toBeGreaterThan(0);
+    for (const b of BUILDS) {
+      const got = results.get(b)!;
+      expect(got.length).toBe(ref!.length);
+      got.forEach((v, i) => expect(sameBits(v, ref![i]), `${b} #${i}`).toBeNull());
+    }
+  });
+
+  it("a failed staging allocation frees the output block", async () => {
+    const e = await Engine.create({ build: "simd", limits: { maxBytes: 2 ** 20 } });
+    const cols = 4096, src = new Float32Array(8 * cols);
+    const before = e.arena.liveBlocks;
+    // the output (128 KiB) fits, the staging block (another 128 KiB) does not once most of the limit is taken
+    const hog = e.alloc(2 ** 20 - 196 * 1024 - e.arena.highWater, "hog");
+    expect(() => e.packPanels(src, cols, 8, 1, 8, 0, 8, "big")).toThrow(/LIMIT_EXCEEDED: big \(staging\)/);
+    e.free(hog);
+    expect(e.arena.liveBlocks).toBe(before);
+  });
 
   it("a weight array shorter than the layer needs is BAD_MODEL, not a read past it", async () => {
     const e = await engineFor("simd");

@@ -33,12 +33,12 @@ function feedsOf(doc: { inputs: Record<string, Val> }): Record<string, Tensor> {
   return f;
 }
 
-/** Counts weight packing (engine.upload of a block named "…weight…") while f runs. */
+/** Counts weight packing (Engine.packPanels calls) while f runs. */
 function countPacks(engine: Engine, f: () => void): number {
-  const orig = engine.upload.bind(engine);
+  const orig = engine.packPanels.bind(engine);
   let n = 0;
-  engine.upload = (src, what) => { if (/weight/.test(what)) n++; return orig(src, what); };
-  try { f(); } finally { engine.upload = orig; }
+  engine.packPanels = (...args) => { n++; return orig(...args); };
+  try { f(); } finally { engine.packPanels = orig; }
   return n;
 }
 
@@ -113,10 +113,10 @@ describe("ONNX recurrent nodes: behaviours", () => {
       const doc = JSON.parse(readFileSync(join(FIX, "onnx/torch/embedding_lstm_linear.json"), "utf8"));
       let model!: Awaited<ReturnType<typeof loadOnnx>>;
       const atLoad = await (async () => {
-        const orig = engine.upload.bind(engine);
+        const orig = engine.packPanels.bind(engine);
         let n = 0;
-        engine.upload = (src, what) => { if (/weight/.test(what)) n++; return orig(src, what); };
-        try { model = await loadOnnx(bytesOf("onnx/torch/embedding_lstm_linear.onnx"), { engine }); } finally { engine.upload = orig; }
+        engine.packPanels = (...args) => { n++; return orig(...args); };
+        try { model = await loadOnnx(bytesOf("onnx/torch/embedding_lstm_linear.onnx"), { engine }); } finally { engine.packPanels = orig; }
         return n;
       })();
       expect(atLoad).toBeGreaterThan(0);
