@@ -1,28 +1,35 @@
-// Cold start: fresh Node processes, from `import` of the built package through loading lstm-s (B=1 T=50 I=32 H=64)
-// to the first finished forward pass. Median of several processes per loader.
+// Cold start: fresh Node processes, from `import` of the built package through loading a model to the first finished
+// forward pass. Median of several processes per case.
 //
-//   node bench/coldstart.mjs             # 9 processes per loader; writes bench/RESULTS.md (runtime-budgets region)
+//   node bench/coldstart.mjs             # 9 processes per case; writes bench/RESULTS.md (runtime-budgets region:
+//                                        # section "coldstart" for Node 20, "coldstart-nodeN" for another major)
 //   node bench/coldstart.mjs --runs 15 --no-write
 //   node bench/coldstart.mjs --dist DIR  # another build of the package (DIR/index.js), e.g. a candidate bundle
+//   bash bench/node.sh 24 bench/coldstart.mjs --no-write   # another Node release (the children run the same binary)
 //
-// The model is made here from seeded random weights, in both formats, so the two loaders get the same network:
-//   lstm-s.onnx         one ONNX LSTM node (opset 14; W [1,4H,I], R [1,4H,H], B [1,8H] initializers; X [T,1,I]),
-//                       encoded by the small protobuf writer below
-//   lstm-s.safetensors  the same weights as a PyTorch nn.LSTM state_dict (gate order i,f,g,o)
-// `loadOnnx` is measured when the built package exports it (src/io/onnx), `loadTorch` always. Before timing, the
-// outputs are verified: the ONNX model in onnxruntime-node against rnn-wasm's loadTorch (and loadOnnx).
-// Each child times itself with performance.now(): "import → result" starts just before `await import(...)` and
-// includes reading the model file; "process → result" also counts Node's own start-up (performance.now() from the
-// process's time origin).
+// Cases (models made here from seeded random weights; the ONNX files by the small protobuf writer below):
+//   loadOnnx lstm-s     one ONNX LSTM node, B=1 T=50 I=32 H=64 (opset 14; W [1,4H,I], R [1,4H,H], B [1,8H]
+//                       initializers; X [T,1,I]): the budget's case
+//   loadTorch lstm-s    the same weights as a PyTorch nn.LSTM state_dict in safetensors (gate order i,f,g,o)
+//   loadOnnx lstm-l     the same kind of node at I=512 H=512 (8 MiB of weights), T=100: a model whose loading and
+//                       packing, rather than the code, take the time
+//   loadOnnx lstm-s, compile cache   (Node >= 22.1 only) the first case with NODE_COMPILE_CACHE set to a directory
+//                       that an earlier process filled: Node then reads the package's compiled code from disk
+// Before timing, the outputs are verified against onnxruntime-node (the torch file against the ONNX model). Each
+// child imports node:fs before its clock starts (a module of Node's, not of the package: its first dynamic import
+// costs 2-4 ms on this machine) and then times itself with performance.now(): "import → result" starts just before
+// `await import(...)` and includes reading the model file; "process → result" also counts Node's own start-up
+// (performance.now() from the process's time origin).
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { ROOT, machineLine, writeSection } from "./size.mjs";
-import { median, uniformF32 as uniform } from "./common.mjs";
+import { commandLine, median, uniformF32 as uniform } from "./common.mjs";
 
-const T = 50, B = 1, I = 32, H = 64, G = 4;
+const B = 1, G = 4;
+const MODELS = { "lstm-s": { T: 50, I: 32, H: 64, seed: 1 }, "lstm-l": { T: 100, I: 512, H: 512, seed: 11 } };
 const COLD_START_BUDGET_MS = 15;
 
 
@@ -33,26 +40,35 @@ function varint(n) {
   do { let b = Number(v & 0x7fn); v >>= 7n; if (v) b |= 0x80; out.push(b); } while (v);
   return out;
 }
-const bytesOf = (parts) => Uint8Array.from(parts.flatMap((p) => (p instanceof Uint8Array ? [...p] : p)));
+/** Concatenates numbers, arrays of numbers and Uint8Arrays (nested arrays of parts allowed) into bytes. */
+function bytesOf(parts) {
+  const flat = [];
+  const walk = (p) => { if (p instanceof Uint8Array || typeof p === "number") flat.push(p); else for (const q of p) walk(q); };
+  walk(parts);
+  const out = new Uint8Array(flat.reduce((n, p) => n + (typeof p === "number" ? 1 : p.length), 0));
+  let o = 0;
+  for (const p of flat) { if (typeof p === "number") out[o++] = p; else { out.set(p, o); o += p.length; } }
+  return out;
+}
 const fInt = (field, n) => [...varint((field << 3) | 0), ...varint(n)];
 const fLen = (field, payload) => {
   const b = typeof payload === "string" ? new TextEncoder().encode(payload) : payload instanceof Uint8Array ? payload : bytesOf(payload);
-  return [...varint((field << 3) | 2), ...varint(b.length), ...b];
+  return [varint((field << 3) | 2), varint(b.length), b];
 };
-const tensorProto = (name, dims, data) => [...dims.flatMap((d) => fInt(1, d)), ...fInt(2, 1), ...fLen(8, name),
-  ...fLen(9, new Uint8Array(data.buffer, data.byteOffset, data.byteLength))];
-const valueInfo = (name, dims) => [...fLen(1, name), ...fLen(2, fLen(1, [...fInt(1, 1), ...fLen(2, dims.flatMap((d) => fLen(1, fInt(1, d))))]))];
+const tensorProto = (name, dims, data) => [dims.map((d) => fInt(1, d)), fInt(2, 1), fLen(8, name),
+  fLen(9, new Uint8Array(data.buffer, data.byteOffset, data.byteLength))];
+const valueInfo = (name, dims) => [fLen(1, name), fLen(2, fLen(1, [fInt(1, 1), fLen(2, dims.map((d) => fLen(1, fInt(1, d))))]))];
 
 /** ModelProto bytes of one LSTM node with its weights as initializers. */
-function onnxLstm(W, R, Bias) {
-  const node = [...["X", "W", "R", "B"].flatMap((n) => fLen(1, n)), ...["Y", "Y_h", "Y_c"].flatMap((n) => fLen(2, n)),
-    ...fLen(3, "lstm"), ...fLen(4, "LSTM"), ...fLen(5, [...fLen(1, "hidden_size"), ...fInt(3, H), ...fInt(20, 2)])];
-  const graph = [...fLen(1, node), ...fLen(2, "lstm-s"),
-    ...fLen(5, tensorProto("W", [1, G * H, I], W)), ...fLen(5, tensorProto("R", [1, G * H, H], R)),
-    ...fLen(5, tensorProto("B", [1, 2 * G * H], Bias)),
-    ...fLen(11, valueInfo("X", [T, B, I])),
-    ...fLen(12, valueInfo("Y", [T, 1, B, H])), ...fLen(12, valueInfo("Y_h", [1, B, H])), ...fLen(12, valueInfo("Y_c", [1, B, H]))];
-  return bytesOf([...fInt(1, 7), ...fLen(2, "rnn-wasm bench/coldstart.mjs"), ...fLen(7, graph), ...fLen(8, [...fLen(1, ""), ...fInt(2, 14)])]);
+function onnxLstm(name, { T, I, H }, W, R, Bias) {
+  const node = [["X", "W", "R", "B"].map((n) => fLen(1, n)), ["Y", "Y_h", "Y_c"].map((n) => fLen(2, n)),
+    fLen(3, "lstm"), fLen(4, "LSTM"), fLen(5, [fLen(1, "hidden_size"), fInt(3, H), fInt(20, 2)])];
+  const graph = [fLen(1, node), fLen(2, name),
+    fLen(5, tensorProto("W", [1, G * H, I], W)), fLen(5, tensorProto("R", [1, G * H, H], R)),
+    fLen(5, tensorProto("B", [1, 2 * G * H], Bias)),
+    fLen(11, valueInfo("X", [T, B, I])),
+    fLen(12, valueInfo("Y", [T, 1, B, H])), fLen(12, valueInfo("Y_h", [1, B, H])), fLen(12, valueInfo("Y_c", [1, B, H]))];
+  return bytesOf([fInt(1, 7), fLen(2, "rnn-wasm bench/coldstart.mjs"), fLen(7, graph), fLen(8, [fLen(1, ""), fInt(2, 14)])]);
 }
 
 /** A safetensors file of F32 tensors (keys sorted, data packed in that order). */
@@ -72,45 +88,49 @@ function safetensors(tensors) {
 }
 
 /** ONNX LSTM gate blocks i,o,f,c → PyTorch i,f,g,o (rows of H). */
-function onnxToTorchRows(a, cols) {
+function onnxToTorchRows(a, H, cols) {
   const out = new Float32Array(a.length), blk = H * cols;
   [0, 2, 3, 1].forEach((src, dst) => out.set(a.subarray(src * blk, (src + 1) * blk), dst * blk));
   return out;
 }
 
-function makeModel(dir) {
-  const a = 1 / Math.sqrt(H);
-  const W = uniform(1, G * H * I, a), R = uniform(2, G * H * H, a), Bias = uniform(3, 2 * G * H, a);
-  const x = uniform(4, T * B * I, 1);
-  writeFileSync(join(dir, "lstm-s.onnx"), onnxLstm(W, R, Bias));
-  writeFileSync(join(dir, "lstm-s.safetensors"), safetensors({
-    weight_ih_l0: { dims: [G * H, I], data: onnxToTorchRows(W, I) },
-    weight_hh_l0: { dims: [G * H, H], data: onnxToTorchRows(R, H) },
-    bias_ih_l0: { dims: [G * H], data: onnxToTorchRows(Bias.subarray(0, G * H), 1) },
-    bias_hh_l0: { dims: [G * H], data: onnxToTorchRows(Bias.subarray(G * H), 1) },
-  }));
-  writeFileSync(join(dir, "x.f32"), x);
+/** Writes <name>.onnx, <name>.x.f32 and, for lstm-s, lstm-s.safetensors; returns the input. */
+function makeModel(dir, name) {
+  const m = MODELS[name], { T, I, H } = m, a = 1 / Math.sqrt(H);
+  const W = uniform(m.seed, G * H * I, a), R = uniform(m.seed + 1, G * H * H, a), Bias = uniform(m.seed + 2, 2 * G * H, a);
+  const x = uniform(m.seed + 3, T * B * I, 1);
+  writeFileSync(join(dir, `${name}.onnx`), onnxLstm(name, m, W, R, Bias));
+  if (name === "lstm-s") {
+    writeFileSync(join(dir, "lstm-s.safetensors"), safetensors({
+      weight_ih_l0: { dims: [G * H, I], data: onnxToTorchRows(W, H, I) },
+      weight_hh_l0: { dims: [G * H, H], data: onnxToTorchRows(R, H, H) },
+      bias_ih_l0: { dims: [G * H], data: onnxToTorchRows(Bias.subarray(0, G * H), H, 1) },
+      bias_hh_l0: { dims: [G * H], data: onnxToTorchRows(Bias.subarray(G * H), H, 1) },
+    }));
+  }
+  writeFileSync(join(dir, `${name}.x.f32`), x);
   return x;
 }
 
-/** The child: one cold start. Prints { importToResult, processToResult, y0 } as JSON. */
+/** The child: one cold start. Prints { importToResult, processToResult, y0, build } as JSON. */
 const CHILD = `
+import { readFileSync } from "node:fs";
+const dir = process.env.COLDSTART_DIR, loader = process.env.COLDSTART_LOADER, name = process.env.COLDSTART_MODEL;
+const dims = JSON.parse(process.env.COLDSTART_DIMS);
 const t0 = performance.now();
 const api = await import(process.env.RNN_WASM_URL);
-const { readFileSync } = await import("node:fs");
-const dir = process.env.COLDSTART_DIR, loader = process.env.COLDSTART_LOADER;
-const xb = readFileSync(dir + "/x.f32");
-const x = { data: new Float32Array(xb.buffer, xb.byteOffset, xb.byteLength / 4), dims: [${T}, ${B}, ${I}] };
+const xb = readFileSync(dir + "/" + name + ".x.f32");
+const x = { data: new Float32Array(xb.buffer, xb.byteOffset, xb.byteLength / 4), dims };
 let y;
 if (loader === "loadOnnx") {
-  const m = await api.loadOnnx(new Uint8Array(readFileSync(dir + "/lstm-s.onnx")));
+  const m = await api.loadOnnx(readFileSync(dir + "/" + name + ".onnx")); // a Buffer is a Uint8Array
   y = (await m.run({ X: x })).Y.data;
 } else {
-  const m = await api.loadTorch(new Uint8Array(readFileSync(dir + "/lstm-s.safetensors")));
+  const m = await api.loadTorch(readFileSync(dir + "/" + name + ".safetensors"));
   y = m.forward(x).output.data;
 }
 const t1 = performance.now();
-console.log(JSON.stringify({ importToResult: t1 - t0, processToResult: t1, y0: y[0], yLast: y[y.length - 1], build: (await api.init()).build }));
+console.log(JSON.stringify({ importToResult: t1 - t0, processToResult: t1, y0: y[0], build: (await api.init()).build }));
 `;
 
 
@@ -120,21 +140,28 @@ function maxRelDiff(a, b) {
   return m;
 }
 
-async function verify(distUrl, dir, x, loaders) {
+/** Checks each case's model in the parent against onnxruntime-node; returns the reference outputs by model. */
+async function verify(distUrl, dir, inputs, cases) {
   const api = await import(distUrl);
-  const torch = (await api.loadTorch(new Uint8Array(readFileSync(join(dir, "lstm-s.safetensors"))))).forward({ data: x, dims: [T, B, I] }).output.data;
   const ort = (await import("onnxruntime-node")).default;
-  const session = await ort.InferenceSession.create(join(dir, "lstm-s.onnx"));
-  const ref = (await session.run({ X: new ort.Tensor("float32", x, [T, B, I]) })).Y.data;
-  const checks = { "loadTorch vs onnxruntime-node": maxRelDiff(torch, ref) };
-  if (loaders.includes("loadOnnx")) {
-    const m = await api.loadOnnx(new Uint8Array(readFileSync(join(dir, "lstm-s.onnx"))));
-    checks["loadOnnx vs onnxruntime-node"] = maxRelDiff((await m.run({ X: { data: x, dims: [T, B, I] } })).Y.data, ref);
+  const refs = {}, checks = {};
+  for (const [name, x] of Object.entries(inputs)) {
+    const { T, I } = MODELS[name], dims = [T, B, I];
+    const session = await ort.InferenceSession.create(join(dir, `${name}.onnx`));
+    refs[name] = (await session.run({ X: new ort.Tensor("float32", x, dims) })).Y.data;
+    for (const c of cases.filter((c) => c.model === name)) {
+      const key = `${c.loader} ${name} vs onnxruntime-node`;
+      if (checks[key] !== undefined) continue;
+      const y = c.loader === "loadOnnx"
+        ? (await (await api.loadOnnx(new Uint8Array(readFileSync(join(dir, `${name}.onnx`))))).run({ X: { data: x, dims } })).Y.data
+        : (await api.loadTorch(new Uint8Array(readFileSync(join(dir, `${name}.safetensors`))))).forward({ data: x, dims }).output.data;
+      checks[key] = maxRelDiff(y, refs[name]);
+    }
   }
   for (const [what, d] of Object.entries(checks)) {
     if (!(d < 1e-3)) throw new Error(`verification failed: ${what}: max relative difference ${d}`);
   }
-  return { checks, ref };
+  return { checks, refs };
 }
 
 async function main() {
@@ -143,53 +170,65 @@ async function main() {
   if (args.includes("--runs") && !(Number(args[args.indexOf("--runs") + 1]) >= 7)) throw new Error("--runs: expected a number ≥ 7");
   const distDir = args.includes("--dist") ? resolve(args[args.indexOf("--dist") + 1]) : join(ROOT, "dist");
   const distUrl = pathToFileURL(join(distDir, "index.js")).href;
-  const exported = Object.keys(await import(distUrl));
-  const loaders = exported.includes("loadOnnx") ? ["loadOnnx", "loadTorch"] : ["loadTorch"];
   const dir = mkdtempSync(join(tmpdir(), "rnn-wasm-coldstart-"));
+  const hasCompileCache = typeof (await import("node:module")).enableCompileCache === "function";
+  const cases = [
+    { label: "`loadOnnx` lstm-s", loader: "loadOnnx", model: "lstm-s", budget: true },
+    { label: "`loadTorch` lstm-s", loader: "loadTorch", model: "lstm-s" },
+    { label: "`loadOnnx` lstm-l (8 MiB of weights, T=100)", loader: "loadOnnx", model: "lstm-l" },
+    ...(hasCompileCache ? [{ label: "`loadOnnx` lstm-s, NODE_COMPILE_CACHE filled", loader: "loadOnnx", model: "lstm-s", env: { NODE_COMPILE_CACHE: join(dir, "compile-cache") } }] : []),
+  ];
   try {
-    const x = makeModel(dir);
-    const { checks, ref } = await verify(distUrl, dir, x, loaders);
+    const inputs = Object.fromEntries(Object.keys(MODELS).map((name) => [name, makeModel(dir, name)]));
+    const { checks, refs } = await verify(distUrl, dir, inputs, cases);
     for (const [what, d] of Object.entries(checks)) console.log(`verified: ${what}: max relative difference ${d.toExponential(2)}`);
     writeFileSync(join(dir, "child.mjs"), CHILD);
-    const samples = Object.fromEntries(loaders.map((l) => [l, []]));
+    const child = (c) => {
+      const { T, I } = MODELS[c.model];
+      const out = execFileSync(process.execPath, [join(dir, "child.mjs")], {
+        env: { ...process.env, ...c.env, RNN_WASM_URL: distUrl, COLDSTART_DIR: dir, COLDSTART_LOADER: c.loader, COLDSTART_MODEL: c.model, COLDSTART_DIMS: JSON.stringify([T, B, I]) },
+        encoding: "utf8", timeout: 30_000, killSignal: "SIGKILL",
+      });
+      const r = JSON.parse(out.trim().split("\n").pop());
+      const ref = refs[c.model][0];
+      if (r.y0 !== ref && Math.abs(r.y0 - ref) > 1e-4) throw new Error(`${c.label}: child output ${r.y0} differs from onnxruntime's ${ref}`);
+      return r;
+    };
+    for (const c of cases) if (c.env) child(c); // fills the compile cache (not timed)
+    const samples = cases.map(() => []);
     let build = "?";
     for (let i = 0; i < runs; i++) {
-      for (const loader of loaders) { // interleaved, so drift hits both alike
-        const out = execFileSync(process.execPath, [join(dir, "child.mjs")], {
-          env: { ...process.env, RNN_WASM_URL: distUrl, COLDSTART_DIR: dir, COLDSTART_LOADER: loader },
-          encoding: "utf8", timeout: 30_000, killSignal: "SIGKILL",
-        });
-        const r = JSON.parse(out.trim().split("\n").pop());
-        if (r.y0 !== ref[0] && Math.abs(r.y0 - ref[0]) > 1e-4) throw new Error(`${loader}: child output ${r.y0} differs from onnxruntime's ${ref[0]}`);
+      cases.forEach((c, k) => { // interleaved, so drift hits every case alike
+        const r = child(c);
         build = r.build;
-        samples[loader].push(r);
-      }
+        samples[k].push(r);
+      });
     }
-    const rows = loaders.map((l) => {
-      const s = samples[l];
-      return { loader: l, import: median(s.map((r) => r.importToResult)), process: median(s.map((r) => r.processToResult)),
+    const rows = cases.map((c, k) => {
+      const s = samples[k];
+      return { ...c, import: median(s.map((r) => r.importToResult)), process: median(s.map((r) => r.processToResult)),
         min: Math.min(...s.map((r) => r.importToResult)), max: Math.max(...s.map((r) => r.importToResult)) };
     });
     for (const r of rows) {
-      console.log(`${r.loader}: import → first result ${r.import.toFixed(1)} ms median (min ${r.min.toFixed(1)}, max ${r.max.toFixed(1)}; ${runs} processes), process start → first result ${r.process.toFixed(1)} ms`);
+      console.log(`${r.label}: import → first result ${r.import.toFixed(1)} ms median (min ${r.min.toFixed(1)}, max ${r.max.toFixed(1)}; ${runs} processes), process start → first result ${r.process.toFixed(1)} ms`);
     }
     if (args.includes("--no-write") || args.includes("--dist")) return;
     const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8"));
-    const onnxNote = loaders.includes("loadOnnx") ? ""
-      : "\n\n`loadOnnx` is not in the built package yet, so only `loadTorch` of the same network (a PyTorch state_dict as safetensors) is measured; rerun the script once `loadOnnx` is exported.";
-    const onnxRow = rows.find((r) => r.loader === "loadOnnx");
-    const verdict = !onnxRow ? "not measured" : onnxRow.import <= COLD_START_BUDGET_MS ? "within"
-      : `over, by ${(onnxRow.import - COLD_START_BUDGET_MS).toFixed(1)} ms on this machine`;
-    writeSection("coldstart", [
-      "### Cold start (Node)",
+    const budgetRow = rows.find((r) => r.budget);
+    const verdict = budgetRow.import <= COLD_START_BUDGET_MS ? "within"
+      : `over, by ${(budgetRow.import - COLD_START_BUDGET_MS).toFixed(1)} ms on this machine`;
+    const s = MODELS["lstm-s"];
+    const major = Number(process.versions.node.split(".")[0]);
+    writeSection(major === 20 ? "coldstart" : `coldstart-node${major}`, [
+      `### Cold start (Node ${process.version})`,
       "",
-      `Fresh \`node\` processes, lstm-s (B=${B} T=${T} I=${I} H=${H}, seeded random weights, verified against onnxruntime-node), build \`${build}\` (auto), ${runs} processes per loader, medians:`,
+      `Fresh \`node\` processes from \`import\` of the package to the first finished forward pass, build \`${build}\` (auto); lstm-s is B=${B} T=${s.T} I=${s.I} H=${s.H}; seeded random weights, outputs verified against onnxruntime-node; ${runs} processes per case, interleaved, medians. Each child imports \`node:fs\` before its clock starts (Node's own module; until 2026-12-06 its first dynamic import, 2–4 ms here, was inside the window).`,
       "",
-      "| loader | import → first result | (min … max) | process start → first result |",
+      "| case | import → first result | (min … max) | process start → first result |",
       "|---|---:|---:|---:|",
-      ...rows.map((r) => `| \`${r.loader}\` | ${r.import.toFixed(1)} ms | ${r.min.toFixed(1)} … ${r.max.toFixed(1)} ms | ${r.process.toFixed(1)} ms |`),
+      ...rows.map((r) => `| ${r.label} | ${r.import.toFixed(1)} ms | ${r.min.toFixed(1)} … ${r.max.toFixed(1)} ms | ${r.process.toFixed(1)} ms |`),
       "",
-      `Budget: \`loadOnnx\` import → first result ≤ ${COLD_START_BUDGET_MS} ms median: ${verdict}.${onnxNote} rnn-wasm ${pkg.version}; ${machineLine()}; ${new Date().toISOString().slice(0, 10)}; \`node bench/coldstart.mjs\`.`,
+      `Budget: \`loadOnnx\` lstm-s import → first result ≤ ${COLD_START_BUDGET_MS} ms median: ${verdict}. rnn-wasm ${pkg.version}; ${machineLine()}; ${new Date().toISOString().slice(0, 10)}; \`${commandLine()}\`.`,
     ].join("\n"));
     console.log("written to bench/RESULTS.md");
   } finally {

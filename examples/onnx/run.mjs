@@ -6,7 +6,7 @@ import { fileURLToPath } from "node:url";
 import { loadOnnx } from "rnn-wasm";
 
 const path = process.argv[2] ?? fileURLToPath(new URL("../../tests/fixtures/onnx/torch/gru_2layer_nobias.onnx", import.meta.url));
-const model = await loadOnnx(new Uint8Array(await readFile(path)));
+const model = await loadOnnx(await readFile(path)); // a Buffer is a Uint8Array: no copy needed
 console.log(`inputs: ${model.inputNames.join(", ")}   outputs: ${model.outputNames.join(", ")}`);
 const io = JSON.parse(await readFile(path.replace(/\.onnx$/, ".json"), "utf8"));
 const feeds = {};

@@ -9,9 +9,9 @@ import type { Engine } from "../../engine/engine.js";
 import { RnnError, describe } from "../../errors.js";
 import { checkTensor } from "../../core/tensor.js";
 import { type Attr, NodeContext, type OnnxNode, type OpFn, type Preparable } from "../../ops/onnx/node.js";
-import { markConstant, opTable } from "../../ops/onnx/ops.js";
+import { opTable } from "../../ops/onnx/ops.js";
 import {
-  type Data, type DType, type ElementLimit, type OTensor, NO_LIMIT, ONNX_DTYPE, ONNX_DTYPE_NAME, alloc, dimsText, halfToFloat, size,
+  type Data, type DType, type ElementLimit, type OTensor, NO_LIMIT, ONNX_DTYPE, ONNX_DTYPE_NAME, alloc, dimsText, halfToFloat, markConstant, size,
 } from "../../ops/onnx/tensor.js";
 import { readModelProto } from "./onnx-proto.js";
 import type { OnnxModel } from "./index.js";

@@ -9,7 +9,7 @@ import type { NodeContext, OpFn, Preparable } from "./node.js";
 import { recurrentOp } from "./recurrent.js";
 import {
   type Data, type DType, type OTensor, ONNX_DTYPE, ONNX_DTYPE_NAME, axisOf, broadcastIndex, broadcastShape,
-  castData, checkShapeValues, dimsText, f32, i64, ints, isFloat, reshaped, scalar, size, strides, transpose,
+  castData, checkShapeValues, dimsText, f32, i64, ints, isConstant, isFloat, reshaped, scalar, size, strides, transpose,
 } from "./tensor.js";
 
 type In = (OTensor | null)[];
@@ -191,10 +191,6 @@ const matmulPrepare: Preparable["prepare"] = (ctx, inp) => {
   if (B && B.type === "float32" && B.dims.length === 2) matmulDense(ctx, B);
 };
 
-/** Tensors produced at run time are packed for one call only. */
-const constants = /* @__PURE__ */ new WeakSet<OTensor>();
-export function markConstant(t: OTensor): OTensor { constants.add(t); return t; }
-function isConstant(t: OTensor): boolean { return constants.has(t); }
 function forget(ctx: NodeContext, key: OTensor): void {
   const m = ctx.cache.get("dense") as WeakMap<OTensor, Dense>;
   const d = m.get(key);

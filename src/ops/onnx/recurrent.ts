@@ -15,7 +15,7 @@ import { describe } from "../../errors.js";
 import { RecurrentStack } from "../../core/stack.js";
 import { type ActName, type ActSpec, type CellType, type DirWeights, type LayerSpec, ACT, act, defaultActs, gatesOf } from "../../core/spec.js";
 import type { NodeContext, OpFn, Preparable } from "./node.js";
-import { type OTensor, dimsText, f32, transpose } from "./tensor.js";
+import { type OTensor, dimsText, f32, isConstant, transpose } from "./tensor.js";
 
 /** Activations that take alpha / beta (onnxruntime consumes activation_alpha/beta in order for these only). */
 const TAKES_ALPHA = /* @__PURE__ */ new Set<ActName>(["Affine", "LeakyRelu", "ThresholdedRelu", "ScaledTanh", "HardSigmoid", "Elu"]);
@@ -42,8 +42,8 @@ function sameWeights(b: Built, w: (OTensor | null)[]): boolean {
     const t = w[k], key = b.keys[k];
     if (t === key) continue;
     if (!t || !key) return false;
-    const c = b.copies[k]!, d = t.data;
-    if (c.length !== d.length) return false;
+    const c = b.copies[k], d = t.data;
+    if (!c || c.length !== d.length) return false;
     for (let i = 0; i < c.length; i++) if (c[i] !== d[i] && !(Number.isNaN(c[i]) && Number.isNaN(d[i]))) return false;
   }
   return true;
@@ -153,7 +153,8 @@ function getStack(ctx: NodeContext, ns: NodeSpec, inputs: (OTensor | null)[]): R
   if (built) { built.stack.dispose(); ctx.cache.delete("stack"); }
   const stack = build(ctx, ns, W, R, Bt, P);
   ctx.cache.set("stack", {
-    stack, keys: weights, copies: weights.map((t) => (t ? Float32Array.from(t.data as Float32Array) : null)),
+    // a constant (an initializer's tensor) is the same object at every run, so only run-time weights need a copy
+    stack, keys: weights, copies: weights.map((t) => (t && !isConstant(t) ? Float32Array.from(t.data as Float32Array) : null)),
   } satisfies Built);
   if (!built) ctx.onDispose(() => (ctx.cache.get("stack") as Built | undefined)?.stack.dispose());
   return stack;

@@ -206,3 +206,9 @@ export function axisOf(axis: number, rank: number, what: string): number {
   }
   return a;
 }
+
+/** Tensors of the model's constants (initializers and what folds from them); tensors made at run time are not. */
+const constants = /* @__PURE__ */ new WeakSet<OTensor>();
+export function markConstant(t: OTensor): OTensor { constants.add(t); return t; }
+/** Packed weights of a constant are kept for the model's life; those of a run-time tensor for one call only. */
+export function isConstant(t: OTensor): boolean { return constants.has(t); }
