@@ -1,6 +1,6 @@
-// Weight packing, once per layer at load: rows of a row-major matrix into the panel layouts the kernels stream
-// (gemm.ts "panel8", rnn.ts R [Hp/8][K][G][8] and the split [Hp/8][2][K][16]). The engine (src/engine/engine.ts
-// packPanels) copies the source rows into a small staging block, eight rows per output block, and this kernel writes
+// Weight packing, once per layer at load: rows of a row-major matrix (or the columns of a Keras kernel, pack_cols)
+// into the panel layouts the kernels stream (gemm.ts "panel8", rnn.ts R [Hp/8][K][G][8] and the split
+// [Hp/8][2][K][16]). The engine (src/engine/engine.ts packPanels) copies the source rows into a small staging block, eight rows per output block, and this kernel writes
 // each block to its place: a transpose of [8][cols] into [cols][8] at a stride of W floats. Staging keeps the wasm
 // memory a load needs at the packed size (no whole unpacked copy beside it), and the SIMD form moves 4×4 tiles
 // (four loads, eight shuffles, four stores) where the scalar form moves one float at a time: on a model's first load
@@ -51,4 +51,35 @@ function block8_simd(dst: usize, src: usize, cols: i32, ws: usize, rs: usize): v
     }
   }
   if (k < cols) block8_scalar(dst, src, cols, ws, rs, k);
+}
+
+/**
+ * The same panel layouts from a matrix stored by columns (Keras kernels: [cols][width], input k's row holding every
+ * gate's units side by side). The engine stages rows k0 .. k0 + nk of it; packed gate g (0 <= g < G) is the source
+ * columns cg + j (cg = c0 .. c3), so block i (columns n = 8i .. 8i + 7: gate i mod G, units j0 = ⌊i / G⌋·8 + 0..7) at
+ * input k is eight consecutive floats of staged row k: a copy, not a transpose. Units j >= H are left as they are
+ * (zero in a fresh block).
+ */
+export function pack_cols(out: usize, stage: usize, k0: i32, nk: i32, width: i32, cols: i32, W: i32, H: i32, G: i32,
+  c0: i32, c1: i32, c2: i32, c3: i32): void {
+  let blocks = G * ((H + 7) >> 3), ws = <usize>W * 4, rs = <usize>width * 4;
+  for (let i = 0; i < blocks; i++) {
+    let g = i % G, j0 = (i / G) * 8, valid = min<i32>(8, H - j0);
+    let cg = g == 0 ? c0 : g == 1 ? c1 : g == 2 ? c2 : c3;
+    let n0 = i * 8;
+    let d = out + (<usize>(n0 / W) * <usize>cols * <usize>W + <usize>(n0 % W) + <usize>k0 * <usize>W) * 4;
+    let s = stage + <usize>(cg + j0) * 4;
+    if (ASC_FEATURE_SIMD && valid == 8) {
+      for (let k = 0; k < nk; k++) {
+        v128.store(d, v128.load(s));
+        v128.store(d, v128.load(s, 16), 16);
+        d += ws; s += rs;
+      }
+    } else {
+      for (let k = 0; k < nk; k++) {
+        for (let c = 0; c < valid; c++) store<f32>(d + <usize>c * 4, load<f32>(s + <usize>c * 4));
+        d += ws; s += rs;
+      }
+    }
+  }
 }

@@ -90,13 +90,23 @@ export class PackedLayer {
     }
     const d: PackedDir = { w: 0, bias: 0, r: 0, r2: 0, rbh: 0, peep: 0, wp: 0 };
     // input weights: column n ↔ (gate g, unit j) in panel-gate order, row of W = g·H + j; panel8 [N/8][I][8]
-    d.w = this.pack(w.W, I, N, G, H, 0, 8, "input weights");
+    const byCols = w.columns; // Keras kernels: [I, G·H] and [K, G·H] column blocks
+    const colPack = (src: Float32Array, cols: number, gates: number[], W: number, what: string): number => {
+      const p = this.engine.packColumns(src, cols, G * H, gates.map((g) => byCols![g] * H), H, W, what);
+      this.blocks.push(p);
+      return p;
+    };
+    const gates = (from: number, n: number): number[] => Array.from({ length: n }, (_, g) => from + g);
+    d.w = byCols ? colPack(w.W, I, gates(0, G), 8, "input weights") : this.pack(w.W, I, N, G, H, 0, 8, "input weights");
     d.bias = this.up(bias, "biases");
     // recurrent weights [Hp/8][K][Gr][8], or the LSTM's split [Hp/8][2][K][16] (two gate pairs per panel); the GRU
     // without linear_before_reset keeps its h gate apart (R2, panel8)
     const Gr = gru && !lbr ? 2 : G;
-    d.r = this.pack(w.R, K, Gr * Hp, Gr, H, 0, this.rSplit ? 16 : Gr * 8, "recurrent weights");
-    if (gru && !lbr) d.r2 = this.pack(w.R, K, Hp, 1, H, 2 * H, 8, "recurrent weights (h gate)");
+    d.r = byCols ? colPack(w.R, K, gates(0, Gr), this.rSplit ? 16 : Gr * 8, "recurrent weights")
+      : this.pack(w.R, K, Gr * Hp, Gr, H, 0, this.rSplit ? 16 : Gr * 8, "recurrent weights");
+    if (gru && !lbr) {
+      d.r2 = byCols ? colPack(w.R, K, [2], 8, "recurrent weights (h gate)") : this.pack(w.R, K, Hp, 1, H, 2 * H, 8, "recurrent weights (h gate)");
+    }
     if (gru && lbr) {
       const rbh = new Float32Array(Hp);
       for (let j = 0; j < H; j++) rbh[j] = w.Rb[2 * H + j];

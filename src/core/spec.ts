@@ -26,12 +26,17 @@ export function act(name: ActName, alpha?: number, beta?: number): ActSpec {
 }
 
 export interface DirWeights {
-  W: Float32Array;   // [G·H, I]
-  R: Float32Array;   // [G·H, K], K = projSize || H
+  W: Float32Array;   // [G·H, I] (or [I, G·H] with `columns`)
+  R: Float32Array;   // [G·H, K], K = projSize || H (or [K, G·H] with `columns`)
   Wb: Float32Array;  // [G·H]
   Rb: Float32Array;  // [G·H]
   P?: Float32Array;  // LSTM peepholes [3·H] (i, o, f)
   Wp?: Float32Array; // LSTM projection [projSize, H]
+  /**
+   * W and R stored by columns, as Keras stores its kernels: gate g (ONNX order) is the column block columns[g], so
+   * its unit j is column columns[g]·H + j. Packing reads them so (Engine.packColumns): no transposed copy.
+   */
+  columns?: readonly number[];
 }
 
 export interface LayerSpec {

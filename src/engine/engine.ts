@@ -30,6 +30,9 @@ export interface Kernels {
   set_tile_rows(n: number): number;
   /** Staged blocks of 8 rows into panel layouts (assembly/pack.ts; Engine.packPanels stages them). */
   pack_blocks(out: number, stage: number, cols: number, W: number, i0: number, nb: number): void;
+  /** Staged rows of a matrix stored by columns into panel layouts (assembly/pack.ts; Engine.packColumns). */
+  pack_cols(out: number, stage: number, k0: number, nk: number, width: number, cols: number, W: number, H: number, G: number,
+    c0: number, c1: number, c2: number, c3: number): void;
   /** Unrolled / paired batch-1 panel loops (1) or plain ones (0); returns the previous value. Same results. */
   set_step_unroll(on: number): number;
   /** Every other step walks the recurrent panels backwards (1) or every step forwards (0); returns the previous. */
@@ -197,7 +200,7 @@ export class Engine {
     if (typeof k.rnn_seq !== "function" || typeof k.build_kind !== "function") {
       throw new RnnError("BAD_ARGUMENT", "wasm: the module given is not an rnn-wasm build");
     }
-    if (typeof k.pack_blocks !== "function" || typeof k.set_step_unroll !== "function" || typeof k.set_tile_rows !== "function" || typeof k.set_zigzag !== "function" || typeof k.set_pair_loads !== "function") {
+    if (typeof k.pack_blocks !== "function" || typeof k.pack_cols !== "function" || typeof k.set_step_unroll !== "function" || typeof k.set_tile_rows !== "function" || typeof k.set_zigzag !== "function" || typeof k.set_pair_loads !== "function") {
       throw new RnnError("BAD_ARGUMENT", `wasm: the module given is from another rnn-wasm release; use rnn-wasm/wasm/<build>.wasm of version ${VERSION}`);
     }
     const shapes = options.loopShapes;
@@ -247,13 +250,8 @@ export class Engine {
     const need = (rowBase + G * H) * cols; // rows up to rowBase + G·H − 1 are read
     if (src.length < need) throw new RnnError("BAD_MODEL", `${what}: expected at least ${need} values, found ${src.length}`);
     const blocks = Math.ceil(nOut / 8), blockFloats = 8 * cols;
-    const out = this.alloc(blocks * blockFloats * 4, what);
-    if (blocks === 0 || cols === 0) return out;
     const perCall = Math.max(1, Math.min(blocks, Math.floor(STAGE_BYTES / (blockFloats * 4))));
-    let stage = 0;
-    try {
-      stage = this.alloc(perCall * blockFloats * 4, `${what} (staging)`);
-      const f = this.f32(); // no allocation below, so the view stays valid
+    return this.staged(blocks * blockFloats * 4, blocks && cols ? perCall * blockFloats * 4 : 0, what, (out, stage, f) => {
       for (let i0 = 0; i0 < blocks; i0 += perCall) {
         const nb = Math.min(perCall, blocks - i0);
         for (let b = 0; b < nb; b++) {
@@ -264,6 +262,40 @@ export class Engine {
           if (rows < 8) f.fill(0, at + rows * cols, at + blockFloats);
         }
         this.k.pack_blocks(out, stage, cols, W, i0, nb);
+      }
+    });
+  }
+  /**
+   * packPanels for a matrix stored by columns, as Keras stores its kernels: src is [cols][width], and packed gate g
+   * (of gateCols.length ≤ 4, in the order the kernels want) is the source columns gateCols[g] + j, j < H. The result
+   * is packPanels' of the transposed matrix (nOut = G·Hp columns in panel-gate order, units j ≥ H zero), without the
+   * transposed copy: rows of src go through the staging block, and each output block is a copy of eight
+   * consecutive floats per input (assembly/pack.ts pack_cols). Throws BAD_MODEL when src is too short.
+   */
+  packColumns(src: Float32Array, cols: number, width: number, gateCols: readonly number[], H: number, W: number, what: string): number {
+    const G = gateCols.length;
+    if (G < 1 || G > 4 || gateCols.some((c) => !(c >= 0 && c + H <= width))) {
+      throw new RnnError("BAD_MODEL", `${what}: gate columns ${gateCols.join(", ")} of ${H} do not fit a width of ${width}`);
+    }
+    if (src.length < cols * width) throw new RnnError("BAD_MODEL", `${what}: expected at least ${cols * width} values, found ${src.length}`);
+    const perCall = Math.max(1, Math.min(cols, Math.floor(STAGE_BYTES / (width * 4))));
+    const c = [...gateCols, 0, 0, 0];
+    return this.staged(G * Math.ceil(H / 8) * 8 * cols * 4, cols && width ? perCall * width * 4 : 0, what, (out, stage, f) => {
+      for (let k0 = 0; k0 < cols; k0 += perCall) {
+        const nk = Math.min(perCall, cols - k0);
+        f.set(src.subarray(k0 * width, (k0 + nk) * width), stage >> 2);
+        this.k.pack_cols(out, stage, k0, nk, width, cols, W, H, G, c[0], c[1], c[2], c[3]);
+      }
+    });
+  }
+  /** A new block of outBytes filled by fill() through a staging block (none when stageBytes is 0), then freed. */
+  private staged(outBytes: number, stageBytes: number, what: string, fill: (out: number, stage: number, f: Float32Array) => void): number {
+    const out = this.alloc(outBytes, what);
+    let stage = 0;
+    try {
+      if (stageBytes > 0) {
+        stage = this.alloc(stageBytes, `${what} (staging)`);
+        fill(out, stage, this.f32()); // no allocation inside, so the view stays valid
       }
     } catch (e) {
       this.free(out);

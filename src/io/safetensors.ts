@@ -3,6 +3,7 @@
 // raised before any tensor is converted; element counts are checked against the engine's limits first.
 
 import { RnnError, describe } from "../errors.js";
+import { LITTLE_ENDIAN } from "./bytes.js";
 
 export type SafeDtype = "F64" | "F32" | "F16" | "BF16" | "I64" | "I32" | "I16" | "I8" | "U8" | "BOOL";
 const DTYPE_BYTES: Record<SafeDtype, number> = { F64: 8, F32: 4, F16: 2, BF16: 2, I64: 8, I32: 4, I16: 2, I8: 1, U8: 1, BOOL: 1 };
@@ -22,7 +23,6 @@ export interface SafeFile {
 }
 
 const MAX_HEADER = 100 * 1024 * 1024;
-const LITTLE_ENDIAN = /* @__PURE__ */ (() => new Uint8Array(new Uint16Array([1]).buffer)[0] === 1)();
 
 /** A tensor name for messages: quoted, at most 80 characters. */
 function nameOf(name: string): string {

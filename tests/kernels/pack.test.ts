@@ -84,6 +84,61 @@ describe("Engine.packPanels (pack_blocks)", () => {
     }
   });
 
+  const colResults = new Map<string, Float32Array[]>();
+  for (const b of BUILDS) {
+    it(`packColumns (Keras kernels, pack_cols) gives packPanels' layout of the transposed matrix, ${b} build`, async () => {
+      const e = await engineFor(b);
+      const r = rng(7);
+      const got: Float32Array[] = [];
+      let n = 0;
+      // gate orders: ONNX gate g is source column block order[g] (the Keras LSTM order among them)
+      const orders: Record<number, number[][]> = { 1: [[0]], 2: [[0, 1], [1, 0]], 3: [[0, 1, 2], [2, 0, 1]], 4: [[0, 3, 1, 2], [3, 2, 1, 0]] };
+      for (const G of [1, 2, 3, 4]) {
+        for (const order of orders[G]) {
+          for (const H of [1, 7, 8, 9, 20]) {
+            // 600 inputs: the staging block (64 KiB) takes 204 rows of G·H = 80 floats, so several kernel calls
+            for (const cols of [1, 3, 600]) {
+              const width = G * H, Hp = round8(H), src = randF32(r, cols * width);
+              // the same matrix as ONNX rows [G·H, cols]: row g·H + j = source column order[g]·H + j
+              const rows = new Float32Array(G * H * cols);
+              for (let g = 0; g < G; g++) for (let j = 0; j < H; j++) for (let k = 0; k < cols; k++) rows[(g * H + j) * cols + k] = src[k * width + order[g] * H + j];
+              const before = e.arena.liveBlocks;
+              for (const W of G === 4 ? [8, 16, 32] : [8, G * 8]) {
+                const a = e.packColumns(src, cols, width, order.map((o) => o * H), H, W, "cols");
+                const want = e.packPanels(rows, cols, G * Hp, G, H, 0, W, "rows");
+                const va = e.read(a, G * Hp * cols), vw = e.read(want, G * Hp * cols);
+                e.free(a); e.free(want);
+                expect(sameBits(va, vw), `G=${G} order=${order} H=${H} cols=${cols} W=${W}`).toBeNull();
+                got.push(va);
+              }
+              // one gate block on its own (the GRU's h gate without reset_after)
+              const one = e.packColumns(src, cols, width, [order[G - 1] * H], H, 8, "one");
+              const wantOne = e.packPanels(rows, cols, Hp, 1, H, (G - 1) * H, 8, "one");
+              expect(sameBits(e.read(one, Hp * cols), e.read(wantOne, Hp * cols)), `G=${G} H=${H} cols=${cols} one gate`).toBeNull();
+              e.free(one); e.free(wantOne);
+              expect(e.arena.liveBlocks).toBe(before);
+              n++;
+            }
+          }
+        }
+      }
+      expect(n).toBe(105);
+      colResults.set(b, got);
+    });
+  }
+
+  it("packColumns gives every build the same bits", () => {
+    const ref = colResults.get("scalar")!;
+    expect(ref.length).toBeGreaterThan(0);
+    for (const b of BUILDS) colResults.get(b)!.forEach((v, i) => expect(sameBits(v, ref[i]), `${b} #${i}`).toBeNull());
+  });
+
+  it("packColumns refuses gate columns outside the matrix and a short array (BAD_MODEL)", async () => {
+    const e = await engineFor("simd");
+    expect(() => e.packColumns(new Float32Array(24), 3, 8, [0, 4], 5, 8, "k")).toThrow(/BAD_MODEL: k: gate columns 0, 4 of 5 do not fit a width of 8/);
+    expect(() => e.packColumns(new Float32Array(23), 3, 8, [0, 4], 4, 8, "k")).toThrow(/BAD_MODEL: k: expected at least 24 values, found 23/);
+  });
+
   it("a failed staging allocation frees the output block", async () => {
     const e = await Engine.create({ build: "simd", limits: { maxBytes: 2 ** 20 } });
     const cols = 4096, src = new Float32Array(8 * cols);

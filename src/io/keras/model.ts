@@ -246,26 +246,20 @@ function recurrentDir(ctx: Ctx, layer: string, cls: string, c: JsonMap, scopeFil
   const I = kernel.shape[0];
   const rec = pick(ws, layer, "recurrent_kernel", [H, G * H], true, scope)!;
   const bias = useBias ? pick(ws, layer, "bias", resetAfter ? [2, G * H] : [G * H], true, scope) : null;
-  // Keras [in, G·H] column blocks (LSTM i,f,c,o; GRU z,r,h) → ONNX rows [G·H, in] (LSTM i,o,f,c; GRU z,r,h)
+  // Keras [in, G·H] column blocks (LSTM i,f,c,o; GRU z,r,h), ONNX gate g being block order[g] (LSTM i,o,f,c;
+  // GRU z,r,h): packed from the columns as they are (DirWeights.columns), the biases reordered here
   const order = KERAS_OF_ONNX[cell];
-  const toRows = (m: Float32Array, cols: number): Float32Array => {
-    const out = new Float32Array(G * H * cols);
-    for (let g = 0; g < G; g++) {
-      const kg = order[g];
-      for (let j = 0; j < H; j++) for (let i = 0; i < cols; i++) out[(g * H + j) * cols + i] = m[i * G * H + kg * H + j];
-    }
-    return out;
-  };
   const toVec = (v: Float32Array, offset: number): Float32Array => {
     const out = new Float32Array(G * H);
     for (let g = 0; g < G; g++) out.set(v.subarray(offset + order[g] * H, offset + order[g] * H + H), g * H);
     return out;
   };
   const weights: DirWeights = {
-    W: toRows(kernel.data, I),
-    R: toRows(rec.data, H),
+    W: kernel.data,
+    R: rec.data,
     Wb: bias ? toVec(bias.data, 0) : new Float32Array(G * H),
     Rb: bias && resetAfter ? toVec(bias.data, G * H) : new Float32Array(G * H),
+    columns: order,
   };
   return { cfg, weights, acts, goBackwards: cfg.bool("go_backwards", false), cell, H, I, resetAfter };
 }

@@ -3,6 +3,7 @@
 
 import type { Engine } from "../../engine/engine.js";
 import { RnnError, describe } from "../../errors.js";
+import { LITTLE_ENDIAN } from "../bytes.js";
 import { f16ToNumber } from "../safetensors.js";
 
 /** A JSON object copied into a prototype-free map (model.json can never set __proto__ or reach Object.prototype). */
@@ -139,7 +140,10 @@ export function readWeights(model: JsonMap, bytesIn: Uint8Array | ArrayBuffer, e
     }
     const data = new Float32Array(n);
     switch (stored) {
-      case "float32": for (let i = 0; i < n; i++) data[i] = dv.getFloat32(off + 4 * i, true); break;
+      case "float32":
+        if (LITTLE_ENDIAN) new Uint8Array(data.buffer).set(bytes.subarray(off, off + size)); // one copy of the bytes
+        else for (let i = 0; i < n; i++) data[i] = dv.getFloat32(off + 4 * i, true);
+        break;
       case "int32": for (let i = 0; i < n; i++) data[i] = dv.getInt32(off + 4 * i, true); break;
       case "uint8": for (let i = 0; i < n; i++) data[i] = bytes[off + i] * scale + min; break;
       case "uint16": for (let i = 0; i < n; i++) data[i] = dv.getUint16(off + 2 * i, true) * scale + min; break;

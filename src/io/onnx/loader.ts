@@ -15,6 +15,7 @@ import {
 } from "../../ops/onnx/tensor.js";
 import { readModelProto } from "./onnx-proto.js";
 import type { OnnxModel } from "./index.js";
+import { LITTLE_ENDIAN } from "../bytes.js";
 
 /** The opsets whose operator semantics the executor implements (22 changed only type constraints of these ops). */
 const MIN_OPSET = 7, MAX_OPSET = 22;
@@ -36,7 +37,6 @@ function badModel(what: string): RnnError {
   return new RnnError("BAD_MODEL", what);
 }
 
-const LITTLE_ENDIAN = /* @__PURE__ */ (() => new Uint8Array(new Uint16Array([1]).buffer)[0] === 1)();
 
 /**
  * A TensorProto as an executor tensor; `what` names it in errors. Its size is checked against `limit` and against
