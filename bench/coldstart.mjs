@@ -13,6 +13,8 @@
 //   loadTorch lstm-s    the same weights as a PyTorch nn.LSTM state_dict in safetensors (gate order i,f,g,o)
 //   loadOnnx lstm-l     the same kind of node at I=512 H=512 (8 MiB of weights), T=100: a model whose loading and
 //                       packing, rather than the code, take the time
+//   loadTorch lstm-l, loadKeras lstm-l   the same network as a safetensors state_dict and as a TF.js layers model
+//                       (model.json + weights.bin: kernel [I, 4H] in Keras's i,f,c,o column blocks, one bias)
 //   loadOnnx lstm-s, compile cache   (Node >= 22.1 only) the first case with NODE_COMPILE_CACHE set to a directory
 //                       that an earlier process filled: Node then reads the package's compiled code from disk
 // Before timing, the outputs are verified against onnxruntime-node (the torch file against the ONNX model). Each
@@ -100,14 +102,36 @@ function makeModel(dir, name) {
   const W = uniform(m.seed, G * H * I, a), R = uniform(m.seed + 1, G * H * H, a), Bias = uniform(m.seed + 2, 2 * G * H, a);
   const x = uniform(m.seed + 3, T * B * I, 1);
   writeFileSync(join(dir, `${name}.onnx`), onnxLstm(name, m, W, R, Bias));
-  if (name === "lstm-s") {
-    writeFileSync(join(dir, "lstm-s.safetensors"), safetensors({
+  {
+    writeFileSync(join(dir, `${name}.safetensors`), safetensors({
       weight_ih_l0: { dims: [G * H, I], data: onnxToTorchRows(W, H, I) },
       weight_hh_l0: { dims: [G * H, H], data: onnxToTorchRows(R, H, H) },
       bias_ih_l0: { dims: [G * H], data: onnxToTorchRows(Bias.subarray(0, G * H), H, 1) },
       bias_hh_l0: { dims: [G * H], data: onnxToTorchRows(Bias.subarray(G * H), H, 1) },
     }));
   }
+  // Keras (TF.js layers format): kernel [I, 4H] and recurrent_kernel [H, 4H] in column blocks i,f,c,o, one bias
+  const keras = (m, cols) => { // ONNX rows [4H, cols] (i,o,f,c) → Keras [cols, 4H] (i,f,c,o)
+    const out = new Float32Array(m.length);
+    [0, 3, 1, 2].forEach((kb, g) => { for (let j = 0; j < H; j++) for (let k = 0; k < cols; k++) out[k * G * H + kb * H + j] = m[(g * H + j) * cols + k]; });
+    return out;
+  };
+  const kb = new Float32Array(G * H);
+  [0, 3, 1, 2].forEach((b, g) => { for (let j = 0; j < H; j++) kb[b * H + j] = Bias[g * H + j] + Bias[G * H + g * H + j]; });
+  const parts = [keras(W, I), keras(R, H), kb];
+  const weights = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
+  parts.reduce((o, p) => (weights.set(new Uint8Array(p.buffer), o), o + p.byteLength), 0);
+  writeFileSync(join(dir, `${name}.weights.bin`), weights);
+  writeFileSync(join(dir, `${name}.model.json`), JSON.stringify({
+    format: "layers-model",
+    modelTopology: { class_name: "Sequential", config: { name, layers: [
+      { class_name: "InputLayer", config: { batch_input_shape: [null, T, I], dtype: "float32", name: "x" } },
+      { class_name: "LSTM", config: { name: "lstm", units: H, activation: "tanh", recurrent_activation: "sigmoid", use_bias: true, return_sequences: true } },
+    ] } },
+    weightsManifest: [{ paths: [`${name}.weights.bin`], weights: [
+      { name: "lstm/kernel", shape: [I, G * H], dtype: "float32" }, { name: "lstm/recurrent_kernel", shape: [H, G * H], dtype: "float32" },
+      { name: "lstm/bias", shape: [G * H], dtype: "float32" }] }],
+  }));
   writeFileSync(join(dir, `${name}.x.f32`), x);
   return x;
 }
@@ -125,6 +149,9 @@ let y;
 if (loader === "loadOnnx") {
   const m = await api.loadOnnx(readFileSync(dir + "/" + name + ".onnx")); // a Buffer is a Uint8Array
   y = (await m.run({ X: x })).Y.data;
+} else if (loader === "loadKeras") {
+  const m = await api.loadKeras(readFileSync(dir + "/" + name + ".model.json", "utf8"), readFileSync(dir + "/" + name + ".weights.bin"));
+  y = m.predict({ data: x.data, dims: [dims[1], dims[0], dims[2]] }).data; // batch-major [B, T, I]; B = 1
 } else {
   const m = await api.loadTorch(readFileSync(dir + "/" + name + ".safetensors"));
   y = m.forward(x).output.data;
@@ -153,8 +180,10 @@ async function verify(distUrl, dir, inputs, cases) {
       const key = `${c.loader} ${name} vs onnxruntime-node`;
       if (checks[key] !== undefined) continue;
       const y = c.loader === "loadOnnx"
-        ? (await (await api.loadOnnx(new Uint8Array(readFileSync(join(dir, `${name}.onnx`))))).run({ X: { data: x, dims } })).Y.data
-        : (await api.loadTorch(new Uint8Array(readFileSync(join(dir, `${name}.safetensors`))))).forward({ data: x, dims }).output.data;
+        ? (await (await api.loadOnnx(readFileSync(join(dir, `${name}.onnx`)))).run({ X: { data: x, dims } })).Y.data
+        : c.loader === "loadKeras"
+          ? (await api.loadKeras(readFileSync(join(dir, `${name}.model.json`), "utf8"), readFileSync(join(dir, `${name}.weights.bin`)))).predict({ data: x, dims: [B, MODELS[name].T, I] }).data
+          : (await api.loadTorch(readFileSync(join(dir, `${name}.safetensors`)))).forward({ data: x, dims }).output.data;
       checks[key] = maxRelDiff(y, refs[name]);
     }
   }
@@ -176,6 +205,8 @@ async function main() {
     { label: "`loadOnnx` lstm-s", loader: "loadOnnx", model: "lstm-s", budget: true },
     { label: "`loadTorch` lstm-s", loader: "loadTorch", model: "lstm-s" },
     { label: "`loadOnnx` lstm-l (8 MiB of weights, T=100)", loader: "loadOnnx", model: "lstm-l" },
+    { label: "`loadTorch` lstm-l", loader: "loadTorch", model: "lstm-l" },
+    { label: "`loadKeras` lstm-l", loader: "loadKeras", model: "lstm-l" },
     ...(hasCompileCache ? [{ label: "`loadOnnx` lstm-s, NODE_COMPILE_CACHE filled", loader: "loadOnnx", model: "lstm-s", env: { NODE_COMPILE_CACHE: join(dir, "compile-cache") } }] : []),
   ];
   try {
