@@ -150,6 +150,20 @@ describe("Engine.packPanels (pack_blocks)", () => {
     expect(e.arena.liveBlocks).toBe(before);
   });
 
+  it("a layer's packing grows the engine's memory by the packed weights and one staging block, not an unpacked copy", async () => {
+    const e = await Engine.create({ build: "simd" });
+    const H = 256, I = 256, G = 4;
+    const spec: LayerSpec = { cell: "lstm", inputSize: I, hiddenSize: H, projSize: 0, directions: 1, acts: [defaultActs("lstm")], clip: Infinity, inputForget: false, linearBeforeReset: false };
+    const w = { W: new Float32Array(G * H * I).fill(0.5), R: new Float32Array(G * H * H).fill(0.25), Wb: new Float32Array(G * H), Rb: new Float32Array(G * H) };
+    const before = e.arena.memoryBytes; // the wasm memory only grows, so this is the peak
+    const layer = new PackedLayer(e, spec, [w]);
+    const packed = (G * H * I + G * H * H) * 4; // 2 MiB; each matrix alone is 1 MiB
+    const grown = e.arena.memoryBytes - before;
+    expect(grown).toBeGreaterThanOrEqual(packed);
+    expect(grown, "packed weights + 64 KiB staging + biases, in 64 KiB pages").toBeLessThanOrEqual(packed + 2 * 65536);
+    layer.dispose();
+  });
+
   it("a weight array shorter than the layer needs is BAD_MODEL, not a read past it", async () => {
     const e = await engineFor("simd");
     const spec: LayerSpec = { cell: "lstm", inputSize: 3, hiddenSize: 8, projSize: 0, directions: 1, acts: [defaultActs("lstm")], clip: Infinity, inputForget: false, linearBeforeReset: false };
