@@ -5,6 +5,8 @@
 //                                        # section "coldstart" for Node 20, "coldstart-nodeN" for another major)
 //   node bench/coldstart.mjs --runs 15 --no-write
 //   node bench/coldstart.mjs --dist DIR  # another build of the package (DIR/index.js), e.g. a candidate bundle
+//   node bench/coldstart.mjs --against DIR   # also runs every case with DIR/index.js, pairing the processes, and
+//                                        # prints the median ratio (e.g. DIR = a build of the previous commit)
 //   bash bench/node.sh 24 bench/coldstart.mjs --no-write   # another Node release (the children run the same binary)
 //
 // Cases (models made here from seeded random weights; the ONNX files by the small protobuf writer below):
@@ -199,6 +201,8 @@ async function main() {
   if (args.includes("--runs") && !(Number(args[args.indexOf("--runs") + 1]) >= 7)) throw new Error("--runs: expected a number ≥ 7");
   const distDir = args.includes("--dist") ? resolve(args[args.indexOf("--dist") + 1]) : join(ROOT, "dist");
   const distUrl = pathToFileURL(join(distDir, "index.js")).href;
+  const againstDir = args.includes("--against") ? resolve(args[args.indexOf("--against") + 1]) : null;
+  const againstUrl = againstDir && pathToFileURL(join(againstDir, "index.js")).href;
   const dir = mkdtempSync(join(tmpdir(), "rnn-wasm-coldstart-"));
   const hasCompileCache = typeof (await import("node:module")).enableCompileCache === "function";
   const cases = [
@@ -214,10 +218,10 @@ async function main() {
     const { checks, refs } = await verify(distUrl, dir, inputs, cases);
     for (const [what, d] of Object.entries(checks)) console.log(`verified: ${what}: max relative difference ${d.toExponential(2)}`);
     writeFileSync(join(dir, "child.mjs"), CHILD);
-    const child = (c) => {
+    const child = (c, url = distUrl) => {
       const { T, I } = MODELS[c.model];
       const out = execFileSync(process.execPath, [join(dir, "child.mjs")], {
-        env: { ...process.env, ...c.env, RNN_WASM_URL: distUrl, COLDSTART_DIR: dir, COLDSTART_LOADER: c.loader, COLDSTART_MODEL: c.model, COLDSTART_DIMS: JSON.stringify([T, B, I]) },
+        env: { ...process.env, ...c.env, RNN_WASM_URL: url, COLDSTART_DIR: dir, COLDSTART_LOADER: c.loader, COLDSTART_MODEL: c.model, COLDSTART_DIMS: JSON.stringify([T, B, I]) },
         encoding: "utf8", timeout: 30_000, killSignal: "SIGKILL",
       });
       const r = JSON.parse(out.trim().split("\n").pop());
@@ -226,13 +230,21 @@ async function main() {
       return r;
     };
     for (const c of cases) if (c.env) child(c); // fills the compile cache (not timed)
-    const samples = cases.map(() => []);
+    const samples = cases.map(() => []), others = cases.map(() => []);
     let build = "?";
     for (let i = 0; i < runs; i++) {
       cases.forEach((c, k) => { // interleaved, so drift hits every case alike
         const r = child(c);
         build = r.build;
         samples[k].push(r);
+        if (againstUrl) others[k].push(child(c, againstUrl));
+      });
+    }
+    if (againstUrl) {
+      console.log(`against ${againstDir} (the same cases, each process paired with one of this build):`);
+      cases.forEach((c, k) => {
+        const a = samples[k].map((r) => r.importToResult), b = others[k].map((r) => r.importToResult);
+        console.log(`  ${c.label}: ${median(a).toFixed(1)} ms here, ${median(b).toFixed(1)} ms there; time ratio here/there ${median(a.map((v, i) => v / b[i])).toFixed(2)} (median of pairs)`);
       });
     }
     const rows = cases.map((c, k) => {
@@ -243,7 +255,7 @@ async function main() {
     for (const r of rows) {
       console.log(`${r.label}: import → first result ${r.import.toFixed(1)} ms median (min ${r.min.toFixed(1)}, max ${r.max.toFixed(1)}; ${runs} processes), process start → first result ${r.process.toFixed(1)} ms`);
     }
-    if (args.includes("--no-write") || args.includes("--dist")) return;
+    if (args.includes("--no-write") || args.includes("--dist") || againstDir) return;
     const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8"));
     const budgetRow = rows.find((r) => r.budget);
     const verdict = budgetRow.import <= COLD_START_BUDGET_MS ? "within"
