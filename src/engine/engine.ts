@@ -6,7 +6,7 @@
 import type { BuildName, EngineInfo, EngineOptions } from "../api.js";
 import { RnnError, describe } from "../errors.js";
 import { Arena } from "./arena.js";
-import { decodeBase64 } from "./base64.js";
+import { decodeLatin1 } from "./latin1.js";
 import { VERSION } from "../version.js";
 import { WASM_BYTES } from "./wasm/sizes.js";
 
@@ -105,16 +105,19 @@ async function embeddedBytes(build: BuildName): Promise<Uint8Array<ArrayBuffer>>
   const mod = build === "relaxed-simd" ? await import("./wasm/relaxed-simd.js")
     : build === "simd" ? await import("./wasm/simd.js")
     : await import("./wasm/scalar.js");
-  return decodeBase64(mod.default);
+  return decodeLatin1(mod.default);
 }
 
 /**
- * Node (20.16+, 22.3+; and runtimes with its process.getBuiltinModule): the build's .wasm file beside the package's
- * chunks (dist/wasm/), read synchronously: quicker than importing the chunk that embeds it as base64 (a module to
- * load and a string to decode; ~1.5 ms of a 20 ms cold start). Null anywhere else (a browser, a bundle without the
- * file, a file of another length than this release's), and the embedded copy is used.
+ * Node (20.16+, 22.3+) and Bun (runtimes with process.getBuiltinModule, but not Deno): the build's .wasm file beside
+ * the package's chunks (dist/wasm/), read synchronously: quicker than importing the chunk that embeds it (a module
+ * to load and a string to decode; ~1.5 ms of a 20 ms cold start). Null anywhere else (a browser, a bundle without
+ * the file, a file of another length than this release's), and the embedded copy is used.
  */
 function packageFile(build: BuildName): Uint8Array<ArrayBuffer> | null {
+  // not in Deno: its permission system could ask the user for a read they did not expect, and merely looking up
+  // process.getBuiltinModule there costs ~8 ms (it loads Node's compatibility layer)
+  if ("Deno" in globalThis) return null;
   const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
   const url = import.meta.url;
   if (typeof proc?.getBuiltinModule !== "function" || !url.startsWith("file:")) return null;
