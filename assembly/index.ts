@@ -9,6 +9,7 @@ export { f32_gemm, f32_gemm_ref, set_tile_rows, set_step_unroll, set_pair_loads 
 export { rnn_seq, rnn_seq_ref, rnn_seq_scratch_bytes, set_zigzag } from "./rnn";
 export { f32_vact, f32_vact_ref, f32_softmax, f32_softmax_ref } from "./vector";
 export { pack_blocks, pack_cols } from "./pack";
+export { widen } from "./widen";
 
 /** 0 scalar, 1 SIMD, 2 relaxed SIMD: each build reports its own variant. */
 export function build_kind(): i32 {

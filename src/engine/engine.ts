@@ -29,6 +29,8 @@ export interface Kernels {
   f32_softmax_ref(out: number, x: number, rows: number, n: number, log: number): void;
   /** Rows per register tile on the many-row paths (4 or 6); returns the previous value. Same results either way. */
   set_tile_rows(n: number): number;
+  /** f32 from stored F16 / BF16 / uint8 / uint16 values (assembly/widen.ts; Engine.widen stages them). */
+  widen(out: number, src: number, n: number, kind: number, scale: number, min: number): void;
   /** Staged blocks of 8 rows into panel layouts (assembly/pack.ts; Engine.packPanels stages them). */
   pack_blocks(out: number, stage: number, cols: number, W: number, i0: number, nb: number): void;
   /** Staged rows of a matrix stored by columns into panel layouts (assembly/pack.ts; Engine.packColumns). */
@@ -96,6 +98,9 @@ export function kernelProfile(env: object = globalThis): KernelProfile {
 const BUILD_OF_KIND: BuildName[] = ["scalar", "simd", "relaxed-simd"];
 const DEFAULT_MAX_BYTES = 2 ** 31;
 const DEFAULT_MAX_ELEMENTS = 2 ** 28;
+/** Stored number formats Engine.widen reads (codes of assembly/widen.ts). */
+export type WidenKind = "f16" | "bf16" | "u8" | "u16";
+const WIDEN_CODE: Record<WidenKind, number> = { f16: 0, bf16: 1, u8: 2, u16: 3 };
 /** The staging block of Engine.packPanels: rows for this many bytes of output blocks per kernel call (or one block). */
 const STAGE_BYTES = 64 * 1024;
 
@@ -227,7 +232,7 @@ export class Engine {
     if (typeof k.rnn_seq !== "function" || typeof k.build_kind !== "function") {
       throw new RnnError("BAD_ARGUMENT", "wasm: the module given is not an rnn-wasm build");
     }
-    if (typeof k.pack_blocks !== "function" || typeof k.pack_cols !== "function" || typeof k.set_step_unroll !== "function" || typeof k.set_tile_rows !== "function" || typeof k.set_zigzag !== "function" || typeof k.set_pair_loads !== "function") {
+    if (typeof k.pack_blocks !== "function" || typeof k.pack_cols !== "function" || typeof k.widen !== "function" || typeof k.set_step_unroll !== "function" || typeof k.set_tile_rows !== "function" || typeof k.set_zigzag !== "function" || typeof k.set_pair_loads !== "function") {
       throw new RnnError("BAD_ARGUMENT", `wasm: the module given is from another rnn-wasm release; use rnn-wasm/wasm/<build>.wasm of version ${VERSION}`);
     }
     const shapes = options.loopShapes;
@@ -327,6 +332,29 @@ export class Engine {
     } catch (e) {
       this.free(out);
       throw e;
+    } finally {
+      this.free(stage);
+    }
+    return out;
+  }
+  /**
+   * n stored values from bytes (little-endian) as f32: "f16" and "bf16" exactly, "u8" and "u16" as v·scale + min
+   * (rounded once, as `v * scale + min` stored in a Float32Array), in wasm through the staging block
+   * (assembly/widen.ts): the JavaScript loops run in V8's interpreter on a first load. bytes must hold n values.
+   */
+  widen(bytes: Uint8Array, kind: WidenKind, n: number, scale = 1, min = 0): Float32Array<ArrayBuffer> {
+    const width = kind === "u8" ? 1 : 2, code = WIDEN_CODE[kind];
+    const out = new Float32Array(n);
+    if (n === 0) return out;
+    const per = Math.min(Math.floor(STAGE_BYTES / (width + 4)) & ~3, (n + 3) & ~3); // a multiple of 4: dst stays aligned
+    const stage = this.alloc(per * (width + 4), "widening (staging)"), dst = stage + per * width;
+    try {
+      for (let i0 = 0; i0 < n; i0 += per) {
+        const m = Math.min(per, n - i0);
+        this.u8().set(bytes.subarray(i0 * width, (i0 + m) * width), stage);
+        this.k.widen(dst, stage, m, code, scale, min);
+        out.set(this.f32().subarray(dst >> 2, (dst >> 2) + m), i0);
+      }
     } finally {
       this.free(stage);
     }

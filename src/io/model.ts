@@ -358,7 +358,7 @@ export function modelFromFile(file: SafeFile, engine: Engine): RnnModel {
       throw bad(`${where}: the tensor ${describe(nameOf)} should have shape [${dims.map((d) => (d === null ? "*" : d)).join(", ")}], found [${e.shape.join(", ")}]`);
     }
     usedTensors.add(nameOf);
-    return { data: readFloat(file, e), shape: e.shape };
+    return { data: readFloat(file, e, engine), shape: e.shape };
   };
 
   const ops: Op[] = [];

@@ -4,6 +4,7 @@
 
 import { RnnError, describe } from "../errors.js";
 import { LITTLE_ENDIAN } from "./bytes.js";
+import type { Engine } from "../engine/engine.js";
 
 export type SafeDtype = "F64" | "F32" | "F16" | "BF16" | "I64" | "I32" | "I16" | "I8" | "U8" | "BOOL";
 const DTYPE_BYTES: Record<SafeDtype, number> = { F64: 8, F32: 4, F16: 2, BF16: 2, I64: 8, I32: 4, I16: 2, I8: 1, U8: 1, BOOL: 1 };
@@ -117,9 +118,13 @@ export function f16ToNumber(h: number): number {
   return s * (1 + m / 1024) * f16Table[e];
 }
 
-/** Reads a floating tensor as Float32Array (F64 rounded; F16/BF16 widened exactly). */
-export function readFloat(f: SafeFile, e: SafeEntry): Float32Array {
+/**
+ * Reads a floating tensor as Float32Array (F64 rounded; F16/BF16 widened exactly, by the engine's kernel when one
+ * is given: the loops below run in V8's interpreter on a first load).
+ */
+export function readFloat(f: SafeFile, e: SafeEntry, engine?: Engine): Float32Array {
   const n = (e.end - e.begin) / DTYPE_BYTES[e.dtype];
+  if (engine && (e.dtype === "F16" || e.dtype === "BF16")) return engine.widen(f.bytes.subarray(e.begin, e.end), e.dtype === "F16" ? "f16" : "bf16", n);
   const dv = new DataView(f.bytes.buffer, f.bytes.byteOffset + e.begin, e.end - e.begin);
   const out = new Float32Array(n);
   switch (e.dtype) {

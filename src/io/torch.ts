@@ -138,7 +138,7 @@ export function torchFromFile(file: SafeFile, options: LoadTorchOptions, engine:
       for (const [n, dims] of want) {
         const e = need(n);
         if (e.shape.join() !== dims.join()) throw new RnnError("BAD_MODEL", `state dict: ${shown(prefix)}${n} should have shape [${dims.join(", ")}], found [${e.shape.join(", ")}]`);
-        sd[n] = readFloat(file, e);
+        sd[n] = readFloat(file, e, engine);
       }
     }
   }

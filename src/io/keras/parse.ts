@@ -4,7 +4,6 @@
 import type { Engine } from "../../engine/engine.js";
 import { RnnError, describe } from "../../errors.js";
 import { LITTLE_ENDIAN } from "../bytes.js";
-import { f16ToNumber } from "../safetensors.js";
 
 /** A JSON object copied into a prototype-free map (model.json can never set __proto__ or reach Object.prototype). */
 export type JsonMap = { [key: string]: Json };
@@ -138,16 +137,15 @@ export function readWeights(model: JsonMap, bytesIn: Uint8Array | ArrayBuffer, e
     if (off + size > bytes.byteLength) {
       throw new RnnError("BAD_MODEL", `weights: ${describe(name)} (${where}, ${listText(dims)} ${stored}) needs bytes ${off}..${off + size}, but only ${bytes.byteLength} bytes were given`);
     }
-    const data = new Float32Array(n);
-    switch (stored) {
+    // quantized and half weights: widened by the engine's kernel (v·scale + min rounded once, f16 exactly)
+    const wide = stored === "uint8" ? "u8" : stored === "uint16" ? "u16" : stored === "float16" ? "f16" : null;
+    const data = wide ? engine.widen(bytes.subarray(off, off + size), wide, n, scale, min) : new Float32Array(n);
+    if (!wide) switch (stored) {
       case "float32":
         if (LITTLE_ENDIAN) new Uint8Array(data.buffer).set(bytes.subarray(off, off + size)); // one copy of the bytes
         else for (let i = 0; i < n; i++) data[i] = dv.getFloat32(off + 4 * i, true);
         break;
       case "int32": for (let i = 0; i < n; i++) data[i] = dv.getInt32(off + 4 * i, true); break;
-      case "uint8": for (let i = 0; i < n; i++) data[i] = bytes[off + i] * scale + min; break;
-      case "uint16": for (let i = 0; i < n; i++) data[i] = dv.getUint16(off + 2 * i, true) * scale + min; break;
-      case "float16": for (let i = 0; i < n; i++) data[i] = f16ToNumber(dv.getUint16(off + 2 * i, true)); break;
     }
     off += size;
     if (out.has(name)) throw new RnnError("BAD_MODEL", `model.json ${where}: the weight name ${describe(name)} appears twice`);
