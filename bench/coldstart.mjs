@@ -4,7 +4,7 @@
 //   node bench/coldstart.mjs             # 9 processes per case; writes bench/RESULTS.md (runtime-budgets region:
 //                                        # section "coldstart" for Node 20, "coldstart-nodeN" for another major)
 //   node bench/coldstart.mjs --runs 15 --no-write
-//   node bench/coldstart.mjs --dist DIR  # another build of the package (DIR/index.js), e.g. a candidate bundle
+//   node bench/coldstart.mjs --dist DIR  # another build of the package (DIR/node.js, else DIR/index.js)
 //   node bench/coldstart.mjs --against DIR   # also runs every case with DIR/index.js, pairing the processes, and
 //                                        # prints the median ratio (e.g. DIR = a build of the previous commit)
 //   bash bench/node.sh 24 bench/coldstart.mjs --no-write   # another Node release (the children run the same binary)
@@ -25,7 +25,7 @@
 // `await import(...)` and includes reading the model file; "process → result" also counts Node's own start-up
 // (performance.now() from the process's time origin).
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -200,9 +200,11 @@ async function main() {
   const runs = Math.max(7, Number(args[args.indexOf("--runs") + 1]) || 9);
   if (args.includes("--runs") && !(Number(args[args.indexOf("--runs") + 1]) >= 7)) throw new Error("--runs: expected a number ≥ 7");
   const distDir = args.includes("--dist") ? resolve(args[args.indexOf("--dist") + 1]) : join(ROOT, "dist");
-  const distUrl = pathToFileURL(join(distDir, "index.js")).href;
+  // the file Node gets for `import "rnn-wasm"` (package.json exports: "node" condition, where the build has one)
+  const entryUrl = (dir) => pathToFileURL(join(dir, existsSync(join(dir, "node.js")) ? "node.js" : "index.js")).href;
+  const distUrl = entryUrl(distDir);
   const againstDir = args.includes("--against") ? resolve(args[args.indexOf("--against") + 1]) : null;
-  const againstUrl = againstDir && pathToFileURL(join(againstDir, "index.js")).href;
+  const againstUrl = againstDir && entryUrl(againstDir);
   const dir = mkdtempSync(join(tmpdir(), "rnn-wasm-coldstart-"));
   const hasCompileCache = typeof (await import("node:module")).enableCompileCache === "function";
   const cases = [

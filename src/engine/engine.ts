@@ -126,15 +126,19 @@ function packageFile(build: BuildName): Uint8Array<ArrayBuffer> | null {
   const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
   const url = import.meta.url;
   if (typeof proc?.getBuiltinModule !== "function" || !url.startsWith("file:")) return null;
-  try {
-    const fs = proc.getBuiltinModule("node:fs") as { readFileSync(p: URL): Uint8Array };
-    const where = `../wasm/${build}.wasm`; // not a literal in new URL(), so bundlers do not copy the files
-    const b = fs.readFileSync(new URL(where, url));
-    if (b.byteLength !== WASM_BYTES[build]) return null; // another release's file (or none of ours): use the embedded one
-    return new Uint8Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength)) as Uint8Array<ArrayBuffer>;
-  } catch {
-    return null;
+  const fs = proc.getBuiltinModule("node:fs") as { readFileSync(p: URL): Uint8Array };
+  // this code is in dist/chunks/ (dist/node.js's build) or in dist/index.js itself; the path is not a literal in
+  // new URL(), so that bundlers do not copy the files into a bundle
+  for (const dir of ["../wasm/", "./wasm/"]) {
+    try {
+      const b = fs.readFileSync(new URL(`${dir}${build}.wasm`, url));
+      if (b.byteLength !== WASM_BYTES[build]) continue; // another release's file (or none of ours)
+      return new Uint8Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength)) as Uint8Array<ArrayBuffer>;
+    } catch {
+      // no such file: the next place, then the embedded copy
+    }
   }
+  return null;
 }
 
 // Feature probes (validated, never run), so that "auto" loads only the build it will use.
