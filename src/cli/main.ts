@@ -7,7 +7,7 @@
 import { existsSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { createEngine, loadKeras, loadOnnx, loadTorch, version, type TorchMode, type TorchModule } from "../node.js";
+import { createEngine, loadKeras, loadOnnx, loadTorch, version, type TorchMode, type TorchModule } from "../index.js";
 import type { Engine } from "../engine/engine.js";
 import type { Tensor } from "../api.js";
 import { RnnError } from "../errors.js";

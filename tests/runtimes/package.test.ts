@@ -42,18 +42,6 @@ describe("npm pack → install → import by name", () => {
     expect(JSON.parse(readFileSync(join(pkg, "package.json"), "utf8")).version).toBe(VERSION);
   });
 
-  it("node resolves the name to dist/node.js (its loaders load on first use); index.js and node.js export the same names", async () => {
-    const out = await run(process.execPath, ["--input-type=module", "-e", `
-      const url = import.meta.resolve("rnn-wasm");
-      const viaName = Object.keys(await import("rnn-wasm")).sort();
-      const index = Object.keys(await import(new URL("./index.js", url))).sort();
-      console.log(JSON.stringify({ url, same: JSON.stringify(viaName) === JSON.stringify(index), n: index.length }));`], { cwd: app, env: env() });
-    const r = JSON.parse(out.trim().split("\n").pop()!);
-    expect(r.url).toMatch(/node_modules\/rnn-wasm\/dist\/node\.js$/);
-    expect(r.same).toBe(true);
-    expect(r.n).toBeGreaterThan(10);
-  });
-
   it("node imports it by name and runs the golden fixtures bit-identically to the repository's dist/", async () => {
     const a = lastJson<AppAnswer>(await run(process.execPath, ["app.mjs"], { cwd: app, env: env() }));
     expect(a.named).toEqual(["function", "function", "function"]);
@@ -88,7 +76,7 @@ describe("npm pack → install → import by name", () => {
 });
 
 describe("dist/ for runtimes without a resolver", () => {
-  it("dist/index.js, dist/node.js and every module they load import only relative paths (no bare or node: specifiers)", () => {
+  it("dist/index.js and every module it loads import only relative paths (no bare or node: specifiers)", () => {
     // A browser page without a bundler, a Web Worker and workerd cannot resolve "pbf" or "node:fs": whatever the
     // library needs must be bundled into dist/ and reached by relative imports.
     const seen = new Set<string>();
@@ -105,9 +93,6 @@ describe("dist/ for runtimes without a resolver", () => {
     };
     visit(join(ROOT, "dist", "index.js"));
     expect(seen.size).toBeGreaterThanOrEqual(4); // index + the three embedded builds
-    const fromIndex = seen.size;
-    visit(join(ROOT, "dist", "node.js")); // Node's and Bun's entry (its loader chunks included)
-    expect(seen.size).toBeGreaterThan(fromIndex);
     expect(bad).toEqual([]);
   });
 });
