@@ -127,9 +127,9 @@ function packageFile(build: BuildName): Uint8Array<ArrayBuffer> | null {
   const url = import.meta.url;
   if (typeof proc?.getBuiltinModule !== "function" || !url.startsWith("file:")) return null;
   const fs = proc.getBuiltinModule("node:fs") as { readFileSync(p: URL): Uint8Array };
-  // this code is in dist/chunks/ (dist/node.js's build) or in dist/index.js itself; the path is not a literal in
-  // new URL(), so that bundlers do not copy the files into a bundle
-  for (const dir of ["../wasm/", "./wasm/"]) {
+  // this code is in dist/index.js (the library) or in dist/cli/main.js (the CLI's build); the path is not a literal
+  // in new URL(), so that bundlers do not copy the files into a bundle
+  for (const dir of ["./wasm/", "../wasm/"]) {
     try {
       const b = fs.readFileSync(new URL(`${dir}${build}.wasm`, url));
       if (b.byteLength !== WASM_BYTES[build]) continue; // another release's file (or none of ours)
@@ -348,6 +348,7 @@ export class Engine {
    */
   widen(bytes: Uint8Array, kind: WidenKind, n: number, scale = 1, min = 0): Float32Array<ArrayBuffer> {
     const width = kind === "u8" ? 1 : 2, code = WIDEN_CODE[kind];
+    if (bytes.length < n * width) throw new RnnError("BAD_MODEL", `${kind} data: ${n} values need ${n * width} bytes, found ${bytes.length}`);
     const out = new Float32Array(n);
     if (n === 0) return out;
     const per = Math.min(Math.floor(STAGE_BYTES / (width + 4)) & ~3, (n + 3) & ~3); // a multiple of 4: dst stays aligned

@@ -30,6 +30,7 @@ describe("Engine.widen (assembly/widen.ts)", () => {
         expect(sameBits(e.widen(view, "f16", n), Float32Array.from({ length: n }, (_, i) => f16ToNumber(u16(view, i)))), `f16 n=${n}`).toBeNull();
         expect(sameBits(e.widen(all8.subarray(1, 1 + Math.min(n, 255)), "u8", Math.min(n, 255), 0.5, 1), Float32Array.from(all8.subarray(1, 1 + Math.min(n, 255)), (v) => v * 0.5 + 1)), `u8 n=${n}`).toBeNull();
       }
+      expect(() => e.widen(all16.subarray(0, 5), "f16", 3)).toThrow(/BAD_MODEL: f16 data: 3 values need 6 bytes, found 5/);
       expect(e.arena.liveBlocks, "the staging block is freed").toBe(before);
     });
   }
