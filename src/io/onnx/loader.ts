@@ -59,6 +59,12 @@ export function tensorFromProto(tp: PTensor, what: string, limit: ElementLimit =
   } else if (src.length !== n) {
     throw badModel(`${what}: holds ${src.length} values, expected ${n} for dims ${dimsText(dims)}`);
   }
+  if (raw && raw.length > 0 && (dt === 10 || dt === 16) && "widen" in limit) {
+    // float16 / bfloat16 raw_data with an engine at hand: widened by its kernel (the loop below runs in V8's
+    // interpreter on a first load), the same values
+    limit.checkElements(n, what);
+    return { type, data: (limit as Engine).widen(raw, dt === 10 ? "f16" : "bf16", n), dims };
+  }
   const out: Data = alloc(type, n, limit, what);
   if (raw && raw.length > 0) {
     if (dt === 1 && LITTLE_ENDIAN) {
