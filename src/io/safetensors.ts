@@ -3,7 +3,7 @@
 // raised before any tensor is converted; element counts are checked against the engine's limits first.
 
 import { RnnError, describe } from "../errors.js";
-import { LITTLE_ENDIAN } from "./bytes.js";
+import { LITTLE_ENDIAN, f16ToNumber } from "./bytes.js";
 import type { Engine } from "../engine/engine.js";
 
 export type SafeDtype = "F64" | "F32" | "F16" | "BF16" | "I64" | "I32" | "I16" | "I8" | "U8" | "BOOL";
@@ -101,21 +101,6 @@ export function parseSafetensors(input: Uint8Array | ArrayBuffer, maxElements = 
     }
   }
   return { bytes, metadata, entries };
-}
-
-const f16Table = /* @__PURE__ */ (() => {
-  // 2^(e-15) for each 5-bit exponent
-  const t = new Float64Array(32);
-  for (let e = 0; e < 32; e++) t[e] = 2 ** (e - 15);
-  return t;
-})();
-
-/** IEEE binary16 bits → number. */
-export function f16ToNumber(h: number): number {
-  const s = h & 0x8000 ? -1 : 1, e = (h >> 10) & 0x1f, m = h & 0x3ff;
-  if (e === 0) return s * m * 2 ** -24;
-  if (e === 31) return m ? NaN : s * Infinity;
-  return s * (1 + m / 1024) * f16Table[e];
 }
 
 /**

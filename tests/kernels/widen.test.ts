@@ -2,7 +2,7 @@
 // through f16ToNumber, BF16 by its bits, uint8/uint16 as v·scale + min in f64 stored to a Float32Array. Every bit
 // pattern, several calls' worth of values (the staging block holds ~11 k), odd counts, every build.
 import { describe, expect, it } from "vitest";
-import { f16ToNumber } from "../../src/io/safetensors.js";
+import { f16ToNumber } from "../../src/io/bytes.js";
 import { BUILDS, engineFor, sameBits } from "../helpers.js";
 
 const all16 = new Uint8Array(new Uint16Array(Array.from({ length: 65536 }, (_, i) => i)).buffer); // every pattern, LE

@@ -11,11 +11,11 @@ import { checkTensor } from "../../core/tensor.js";
 import { type Attr, NodeContext, type OnnxNode, type OpFn, type Preparable } from "../../ops/onnx/node.js";
 import { opTable } from "../../ops/onnx/ops.js";
 import {
-  type Data, type DType, type ElementLimit, type OTensor, NO_LIMIT, ONNX_DTYPE, ONNX_DTYPE_NAME, alloc, dimsText, halfToFloat, markConstant, size,
+  type Data, type DType, type ElementLimit, type OTensor, NO_LIMIT, ONNX_DTYPE, ONNX_DTYPE_NAME, alloc, dimsText, markConstant, size,
 } from "../../ops/onnx/tensor.js";
 import { readModelProto } from "./onnx-proto.js";
 import type { OnnxModel } from "./index.js";
-import { LITTLE_ENDIAN } from "../bytes.js";
+import { LITTLE_ENDIAN, f16ToNumber } from "../bytes.js";
 
 /** The opsets whose operator semantics the executor implements (22 changed only type constraints of these ops). */
 const MIN_OPSET = 7, MAX_OPSET = 22;
@@ -82,14 +82,14 @@ export function tensorFromProto(tp: PTensor, what: string, limit: ElementLimit =
         case 5: out[i] = v.getInt16(i * 2, true); break;
         case 6: out[i] = v.getInt32(i * 4, true); break;
         case 7: out[i] = Number(v.getBigInt64(i * 8, true)); break;
-        case 10: out[i] = halfToFloat(v.getUint16(i * 2, true)); break;
+        case 10: out[i] = f16ToNumber(v.getUint16(i * 2, true)); break;
         case 11: out[i] = v.getFloat64(i * 8, true); break;
         case 16: out[i] = new Float32Array(new Uint32Array([v.getUint16(i * 2, true) << 16]).buffer)[0]; break;
       }
     }
   } else {
     for (let i = 0; i < n; i++) {
-      out[i] = dt === 10 ? halfToFloat(src[i]) : dt === 16 ? new Float32Array(new Uint32Array([src[i] << 16]).buffer)[0] : dt === 9 ? (src[i] ? 1 : 0) : src[i];
+      out[i] = dt === 10 ? f16ToNumber(src[i]) : dt === 16 ? new Float32Array(new Uint32Array([src[i] << 16]).buffer)[0] : dt === 9 ? (src[i] ? 1 : 0) : src[i];
     }
   }
   return { type, data: out, dims };

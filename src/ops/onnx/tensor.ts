@@ -86,14 +86,6 @@ export function strides(dims: readonly number[]): number[] {
 
 export const isFloat = (t: DType): boolean => t === "float32" || t === "float64";
 
-/** IEEE half → float. */
-export function halfToFloat(h: number): number {
-  const s = h & 0x8000 ? -1 : 1, e = (h >> 10) & 0x1f, m = h & 0x3ff;
-  if (e === 0) return s * m * 2 ** -24;
-  if (e === 31) return m ? NaN : s * Infinity;
-  return s * (1 + m / 1024) * 2 ** (e - 15);
-}
-
 /** Values converted to another dtype as ONNX Cast does (floats to integers truncate toward zero). */
 export function castData(src: Data, from: DType, to: DType): Data {
   const out = alloc(to, src.length, NO_LIMIT, `cast to ${to}`);
