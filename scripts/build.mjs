@@ -71,11 +71,13 @@ writeFileSync(join(root, "src/version.ts"),
 // 3. bundle: the library and the CLI as two builds into dist/, each code-split on its own, so that dist/index.js is
 // one module (and the chunks of the kernel builds, loaded on demand) rather than an entry and a chunk shared with
 // the CLI: in Node every module file costs ~0.4 ms of a cold start. The kernel builds' chunks come out the same from
-// both.
+// both. Fully minified (identifiers too): a first load parses ~20 % less, ~2 ms of a small model's cold start in Node
+// 20; the price is short names for the classes in a console (errors carry their codes and messages). Not
+// --keep-names: its __name() calls are side effects that keep a user's bundle from dropping unused loaders.
 rmSync(join(root, "dist"), { recursive: true, force: true });
 const esbuildArgs = ["--bundle", "--format=esm", "--splitting", "--platform=neutral", "--target=es2020",
   "--outdir=dist", "--outbase=src", "--chunk-names=chunks/[name]-[hash]", "--log-level=warning", "--external:node:*",
-  "--main-fields=module,main", "--minify-whitespace", "--minify-syntax", "--charset=utf8"];
+  "--main-fields=module,main", "--minify", "--charset=utf8"];
 run(bin("esbuild"), ["src/index.ts", ...esbuildArgs]);
 if (existsSync(join(root, "src/cli/main.ts"))) run(bin("esbuild"), ["src/cli/main.ts", ...esbuildArgs]);
 mkdirSync(join(root, "dist/wasm"), { recursive: true });
