@@ -1,11 +1,12 @@
 // Weight packing, once per layer at load: rows of a row-major matrix (or the columns of a Keras kernel, pack_cols)
 // into the panel layouts the kernels stream (gemm.ts "panel8", rnn.ts R [Hp/8][K][G][8] and the split
-// [Hp/8][2][K][16]). The engine (src/engine/engine.ts packPanels) copies the source rows into a small staging block, eight rows per output block, and this kernel writes
-// each block to its place: a transpose of [8][cols] into [cols][8] at a stride of W floats. Staging keeps the wasm
-// memory a load needs at the packed size (no whole unpacked copy beside it), and the SIMD form moves 4×4 tiles
-// (four loads, eight shuffles, four stores) where the scalar form moves one float at a time: on a model's first load
-// these loops run as V8's baseline code, where that is what counts. The scalar form is the scalar build's and the
-// SIMD builds' twin; both only move values, so every build gives the same bits (tests/kernels/pack.test.ts).
+// [Hp/8][2][K][16]). The engine (src/engine/engine.ts packPanels) copies the source rows into a small staging block,
+// eight rows per output block, and this kernel writes each block to its place: a transpose of [8][cols] into
+// [cols][8] at a stride of W floats. Staging keeps the wasm memory a load needs at the packed size (no whole
+// unpacked copy beside it), and the SIMD form moves 4×4 tiles (four loads, eight shuffles, four stores) where the
+// scalar form moves one float at a time: on a model's first load these loops run as V8's baseline code, where that
+// is what counts. The scalar form is the scalar build's and the SIMD builds' twin; both only move values, so every
+// build gives the same bits (tests/kernels/pack.test.ts).
 
 /**
  * Writes nb staged blocks at out. Block b is output block i = i0 + b, the columns n = 8i .. 8i + 7, staged as the
