@@ -1,11 +1,17 @@
 // Element-wise kernels over arrays: activations (for heads and tests) and a row-wise softmax.
 
-import { act_s, act_v, expn_s, expn_v } from "./math";
+import { ACT_SIGMOID, ACT_TANH, act_s, act_v, expn_s, expn_v, sigmoid_vi, tanh_vi } from "./math";
 
 /** out[i] = act(code, x[i]; alpha, beta) for i < n. out may equal x. */
 export function f32_vact(out: usize, x: usize, n: i32, code: i32, alpha: f32, beta: f32): void {
   if (ASC_FEATURE_SIMD) {
     let i = 0;
+    // sigmoid and tanh inlined (as in the step kernels); the other codes through act_v's switch, a call per vector
+    if (code == ACT_SIGMOID) {
+      for (; i + 4 <= n; i += 4) v128.store(out + (<usize>i << 2), sigmoid_vi(v128.load(x + (<usize>i << 2))));
+    } else if (code == ACT_TANH) {
+      for (; i + 4 <= n; i += 4) v128.store(out + (<usize>i << 2), tanh_vi(v128.load(x + (<usize>i << 2))));
+    }
     for (; i + 4 <= n; i += 4) {
       let o = <usize>i << 2;
       v128.store(out + o, act_v(code, v128.load(x + o), alpha, beta));

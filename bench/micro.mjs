@@ -241,6 +241,18 @@ async function kernels(build) {
     res.gemm.push({ name, M, K, N, gflops: (2 * M * K * N) / t / 1e9, us: t * 1e6 });
     for (const p of [x, w, b, o]) engine.free(p);
   }
+  // activation throughput (f32_vact over 4096 values, L1-resident): ns per four lanes; sigmoid code 0, tanh code 1
+  {
+    const n = 4096, x = engine.alloc(n * 4, "x"), o = engine.alloc(n * 4, "o");
+    fillRandom(engine.f32(), x, n, 8, 6);
+    const reps = 200;
+    for (const [name, code] of [["sigmoid", 0], ["tanh", 1]]) {
+      k.f32_vact(o, x, n, code, 0, 0);
+      const t = best(() => { for (let r = 0; r < reps; r++) k.f32_vact(o, x, n, code, 0, 0); }) / reps;
+      res[name] = (t / (n / 4)) * 1e9;
+    }
+    engine.free(x); engine.free(o);
+  }
   const seqCfgs = [["lstm-s", 1, 1, 64], ["lstm-m", 1, 1, 256], ["gru-m", 2, 1, 256], ["gru-m lbr=0", 2, 1, 256, 0], ["rnn-m", 0, 1, 256],
     ["lstm-l", 1, 1, 512], ["lstm-batch", 1, 32, 256]];
   for (const [name, cell, B, H, lbr = 1] of seqCfgs) {
@@ -295,11 +307,18 @@ for (const r of kr) {
   }
   for (const s of r.seq) {
     const bw = bwAt(ceil.read, s.bytes);
+    // a floor for the step, nothing overlapped: R at the read bandwidth at its size, plus the activations at their
+    // measured throughput (per unit: LSTM 3 sigmoids + 2 tanh, GRU 2 + 1, RNN 1 tanh; the cell arithmetic not counted)
+    const [ns, nt] = s.cell === 1 ? [3, 2] : s.cell === 2 ? [2, 1] : [0, 1];
+    const actUs = (s.B * s.H / 4) * (ns * r.sigmoid + nt * r.tanh) / 1000;
+    const floorUs = s.bytes / (bw * 1e9) * 1e6 + actUs;
     const gv = s.B === 1 ? bwAt(ceil.gemv.map((g) => ({ kib: g.kib, gbs: r.build === "relaxed-simd" ? g.gbs_relaxed : g.gbs })), s.bytes) : NaN;
+    if (s === r.seq[0]) console.log(`${r.build} activations: sigmoid ${fmt(r.sigmoid)} ns, tanh ${fmt(r.tanh)} ns per four lanes`);
     console.log(`${r.build} rnn_seq ${s.name} B=${s.B} H=${s.H}: ${fmt(s.us)} µs/step, ${fmt(s.gflops)} GFLOP/s (${(100 * s.gflops / pk).toFixed(0)}% of peak), R ${(s.bytes / 1048576).toFixed(2)} MiB/step → ${fmt(s.gbs)} GB/s (${(100 * s.gbs / bw).toFixed(0)}% of ${fmt(bw)} GB/s read at that size)`);
     seqRows.push([r.build, `${s.name}: B=${s.B} H=${s.H}`, `${fmt(s.us)} µs`, fmt(s.gflops), `${(100 * s.gflops / pk).toFixed(0)}%`,
       `${(s.bytes / 1048576).toFixed(3)} MiB`, fmt(s.gbs), `${(100 * s.gbs / bw).toFixed(0)}% of ${fmt(bw)}`,
-      Number.isNaN(gv) ? "—" : `${(100 * s.gbs / gv).toFixed(0)}% of ${fmt(gv)}`]);
+      Number.isNaN(gv) ? "—" : `${(100 * s.gbs / gv).toFixed(0)}% of ${fmt(gv)}`,
+      `${fmt(actUs)} µs`, s.B === 1 ? `${fmt(floorUs)} µs (${(100 * floorUs / s.us).toFixed(0)}%)` : "—"]);
   }
 }
 
@@ -315,7 +334,9 @@ if (WRITE) {
     "",
     table(["build", "f32_gemm (input projection)", "time", "GFLOP/s", "of peak"], gemmRows),
     "",
-    table(["build", "rnn_seq, recurrent part per step", "time/step", "GFLOP/s", "of peak", "R per step", "GB/s", "of read bandwidth at R's size (GB/s)", "of the gemv loop at R's size (GB/s)"], seqRows),
+    table(["build", "rnn_seq, recurrent part per step", "time/step", "GFLOP/s", "of peak", "R per step", "GB/s", "of read bandwidth at R's size (GB/s)", "of the gemv loop at R's size (GB/s)", "activations alone", "floor: R at the read bandwidth + activations (of the measured step)"], seqRows),
+    "",
+    `Activations (f32_vact over 4096 values in L1, one call per four lanes): ${kr.map((r) => `${r.build} sigmoid ${fmt(r.sigmoid)} ns, tanh ${fmt(r.tanh)} ns`).join("; ")} per four lanes.`,
   ].join("\n"));
   console.log(`wrote bench/RESULTS.md (region micro-${tag})`);
 }
