@@ -14,6 +14,27 @@ async function twinForward(spec: LayerSpec, w: DirWeights, x: { data: Float32Arr
   try { return t.forward(x, opts); } finally { t.dispose(); }
 }
 
+/** A one-layer spec with the default activations and seeded weights (with an LSTM projection of P when P > 0). */
+function plainLayer(r: () => number, cell: CellType, I: number, H: number, P: number, lbr: boolean): { spec: LayerSpec; w: DirWeights } {
+  const K = P || H, G = gatesOf(cell);
+  const spec: LayerSpec = { cell, inputSize: I, hiddenSize: H, projSize: P, directions: 1, acts: [defaultActs(cell)], clip: Infinity, inputForget: false, linearBeforeReset: lbr };
+  const w: DirWeights = { W: randF32(r, G * H * I), R: randF32(r, G * H * K, 1 / Math.sqrt(H)), Wb: randF32(r, G * H), Rb: randF32(r, G * H) };
+  if (P) w.Wp = randF32(r, P * H, 1 / Math.sqrt(H));
+  return { spec, w };
+}
+
+/** The layer on `engine` and on its twin: the same bits in the output and the final h. */
+async function expectTwinBits(engine: Engine, spec: LayerSpec, w: DirWeights, x: { data: Float32Array; dims: number[] }, what: string) {
+  const s = new RecurrentStack(engine, [spec], [[w]], false);
+  try {
+    const fast = s.forward(x), twin = await twinForward(spec, w, x);
+    expect(sameBits(fast.output.data, twin.output.data), what).toBeNull();
+    expect(sameBits(fast.h.data, twin.h.data), what).toBeNull();
+  } finally {
+    s.dispose();
+  }
+}
+
 describe("rnn_seq vs its scalar twin", () => {
   for (const b of ["simd", "relaxed-simd"] as const) {
     it(`every cell over H in the tail matrix of 8 and B in that of 4, ${b} build`, async () => {
@@ -72,17 +93,9 @@ describe("rnn_seq vs its scalar twin", () => {
         for (const H of [1, 8, 13, 20, 24]) {
           for (const K0 of [0, 1, 2, 7, 8]) {
             // K (the recurrent inner size) odd and even: LSTM projections give K ≠ H
-            const P = cell === "lstm" && K0 > 0 && K0 < H ? K0 : 0, K = P || H, G = gatesOf(cell), I = 2;
-            const spec: LayerSpec = { cell, inputSize: I, hiddenSize: H, projSize: P, directions: 1, acts: [defaultActs(cell)], clip: Infinity, inputForget: false, linearBeforeReset: H !== 13 && H !== 20 };
-            const w: DirWeights = { W: randF32(r, G * H * I), R: randF32(r, G * H * K, 1 / Math.sqrt(H)), Wb: randF32(r, G * H), Rb: randF32(r, G * H) };
-            if (P) w.Wp = randF32(r, P * H, 1 / Math.sqrt(H));
-            const s = new RecurrentStack(engine, [spec], [[w]], false);
-            const x = { data: randF32(r, 4 * I), dims: [4, 1, I] };
-            const fast = s.forward(x), twin = await twinForward(spec, w, x);
-            const what = `${cell} H=${H} P=${P}`;
-            expect(sameBits(fast.output.data, twin.output.data), what).toBeNull();
-            expect(sameBits(fast.h.data, twin.h.data), what).toBeNull();
-            s.dispose();
+            const P = cell === "lstm" && K0 > 0 && K0 < H ? K0 : 0, I = 2;
+            const { spec, w } = plainLayer(r, cell, I, H, P, H !== 13 && H !== 20);
+            await expectTwinBits(engine, spec, w, { data: randF32(r, 4 * I), dims: [4, 1, I] }, `${cell} H=${H} P=${P}`);
             n++;
           }
         }
@@ -102,17 +115,9 @@ describe("rnn_seq vs its scalar twin", () => {
       for (const lbr of cell === "gru" ? [true, false] : [true]) {
         for (const H of [1, 3, 8, 13, 14, 15, 21, 24]) {
           for (const K0 of cell === "lstm" ? [0, 5, 6, 7] : [0]) {
-            const P = K0 > 0 && K0 < H ? K0 : 0, K = P || H, G = gatesOf(cell), I = 2;
-            const spec: LayerSpec = { cell, inputSize: I, hiddenSize: H, projSize: P, directions: 1, acts: [defaultActs(cell)], clip: Infinity, inputForget: false, linearBeforeReset: lbr };
-            const w: DirWeights = { W: randF32(r, G * H * I), R: randF32(r, G * H * K, 1 / Math.sqrt(H)), Wb: randF32(r, G * H), Rb: randF32(r, G * H) };
-            if (P) w.Wp = randF32(r, P * H, 1 / Math.sqrt(H));
-            const s = new RecurrentStack(engine, [spec], [[w]], false);
-            const x = { data: randF32(r, 4 * I), dims: [4, 1, I] };
-            const fast = s.forward(x), twin = await twinForward(spec, w, x);
-            const what = `${cell} lbr=${lbr} H=${H} P=${P}`;
-            expect(sameBits(fast.output.data, twin.output.data), what).toBeNull();
-            expect(sameBits(fast.h.data, twin.h.data), what).toBeNull();
-            s.dispose();
+            const P = K0 > 0 && K0 < H ? K0 : 0, I = 2;
+            const { spec, w } = plainLayer(r, cell, I, H, P, lbr);
+            await expectTwinBits(engine, spec, w, { data: randF32(r, 4 * I), dims: [4, 1, I] }, `${cell} lbr=${lbr} H=${H} P=${P}`);
             n++;
           }
         }
@@ -133,19 +138,9 @@ describe("rnn_seq vs its scalar twin", () => {
     for (const cell of ["lstm", "gru", "rnn"] as CellType[]) {
       for (const B of [5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 32]) {
         for (const H of [8, 13]) {
-          const I = 3, G = gatesOf(cell), lbr = B % 2 === 0, P = cell === "lstm" && B % 3 === 0 ? 5 : 0;
-          const K = P || H;
-          const spec: LayerSpec = { cell, inputSize: I, hiddenSize: H, projSize: P, directions: 1, acts: [defaultActs(cell)], clip: Infinity, inputForget: false, linearBeforeReset: lbr };
-          const w: DirWeights = { W: randF32(r, G * H * I), R: randF32(r, G * H * K, 1 / Math.sqrt(H)), Wb: randF32(r, G * H), Rb: randF32(r, G * H) };
-          if (P) w.Wp = randF32(r, P * H, 1 / Math.sqrt(H));
-          const s = new RecurrentStack(engine, [spec], [[w]], false);
-          const T = 3;
-          const x = { data: randF32(r, T * B * I), dims: [T, B, I] };
-          const fast = s.forward(x), twin = await twinForward(spec, w, x);
-          const what = `${cell} H=${H} B=${B} P=${P}`;
-          expect(sameBits(fast.output.data, twin.output.data), what).toBeNull();
-          expect(sameBits(fast.h.data, twin.h.data), what).toBeNull();
-          s.dispose();
+          const I = 3, T = 3, P = cell === "lstm" && B % 3 === 0 ? 5 : 0;
+          const { spec, w } = plainLayer(r, cell, I, H, P, B % 2 === 0);
+          await expectTwinBits(engine, spec, w, { data: randF32(r, T * B * I), dims: [T, B, I] }, `${cell} H=${H} B=${B} P=${P}`);
           n++;
         }
       }
