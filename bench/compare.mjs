@@ -198,7 +198,7 @@ export async function tfjsAdapter(tf, wasm, version, read) {
 
 // ---------------------------------------------------------------- checks and timing
 
-function compare(got, exp) {
+export function compare(got, exp) {
   if (!got || got.length !== exp.length) return { ok: false, why: `length ${got?.length} vs ${exp.length}`, maxAbs: NaN };
   let maxAbs = 0, bad = -1;
   for (let i = 0; i < exp.length; i++) {

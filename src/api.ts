@@ -49,8 +49,8 @@ export interface LoopShapes {
   zigzag?: boolean;
   /**
    * 4-row register tiles in the relaxed-SIMD build that read their inputs two at a time: fewer, wider loads (on by
-   * default in Deno 2.2 and later, whose V8 bounds-checks every load in the code; combine with `tileRows6: false`,
-   * as the default does, for the 4-row tiles to be used everywhere).
+   * default in Deno 2.2 and later, whose V8 bounds-checks every load in the code, and in workerd; combine with
+   * `tileRows6: false`, as the default does, for the 4-row tiles to be used everywhere).
    */
   pairLoads?: boolean;
 }

@@ -59,7 +59,8 @@ export interface KernelProfile {
 /**
  * The loop shapes that suit the runtime's WebAssembly compiler, from its V8 version (Deno, Node; Chrome's from the user
  * agent) and whether that V8 checks every memory access in the code (Deno runs V8 without its WebAssembly trap handler,
- * so each load and store carries an explicit bounds check; Node and Chrome on 64-bit desktops have the trap handler).
+ * so each load and store carries an explicit bounds check; Node and Chrome on 64-bit desktops have the trap handler;
+ * workerd is taken as checked, as its kernels measure like Deno's).
  * Measured on this project's machines (bench/RESULTS.md), per shape against the others:
  * - V8 13.4 and later (Turboshaft; measured 13.4, 13.5, 15.0, 15.6, and Node's 13.6, 14.6), and engines that are not V8
  *   (JavaScriptCore): WebAssembly's operation order is kept, so unrolled and paired loops pay (4–24 %; in Node 24 and
@@ -73,13 +74,17 @@ export interface KernelProfile {
  * - With explicit bounds checks from V8 13.4 (Deno 2.2 and later; measured in Deno 2.9's 15.0), the relaxed build's
  *   many-row tiles are 4-row tiles that read x two k per load (tile4x8p): lstm-batch 1.16×, lstm-l 1.08× over the 6-row
  *   splat tiles. Not in the SIMD build (its product temporaries make the tile spill: 0.97×), not in Deno 2.0's 12.9
- *   (0.82×), not with the trap handler (Node 24: 0.89×).
+ *   (0.82×), not with the trap handler (Node 24: 0.89×). workerd (npm workerd 1.20261117, timed over HTTP, relaxed
+ *   build, paired) takes the same profile: gru-m 1.03–1.08×, lstm-batch 1.01–1.08×, lstm-m 1.00–1.03×, lstm-l and
+ *   lstm-s 0.99–1.01× over the profile it had before (6-row splat tiles, no pair loads).
  * Speed choices only: every shape gives the same bits.
  */
 export function kernelProfile(env: object = globalThis): KernelProfile {
   const g = env as { Deno?: { version?: { v8?: string } }; process?: { versions?: Record<string, string> }; navigator?: { userAgent?: string } };
   let version: number | undefined; // major·10 + minor, as Chrome numbers its releases
-  const checked = g.Deno !== undefined; // explicit bounds checks on every memory access (no trap handler)
+  // explicit bounds checks on every memory access (no trap handler): Deno; and workerd, where the kernels measure the
+  // same way (Cloudflare's runtime tracks current V8, whose version it does not expose)
+  const checked = g.Deno !== undefined || g.navigator?.userAgent === "Cloudflare-Workers";
   const versions = g.process?.versions;
   const v8 = g.Deno?.version?.v8 ?? (versions && !versions.bun ? versions.v8 : undefined);
   if (typeof v8 === "string") {

@@ -4,38 +4,14 @@
 // port and answers one request with the golden report; outputs match PyTorch, and Node bit for bit (scalar, SIMD).
 import { spawn, type ChildProcess } from "node:child_process";
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BIN, BUILDS, CASES, checkReport, nodeBaseline, ROOT, run, unwrap, type GoldenAnswer } from "./check.js";
+// @ts-expect-error plain ES module shared with bench/workerd.mjs (no declarations)
+import { freePort, workerdConfig } from "../../scripts/workerd-config.mjs";
 
 type WorkerdAnswer = GoldenAnswer & { runtime: string; modulesAreModules: boolean; embedded: { ok: boolean; code?: string; message?: string } };
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-const capnp = (port: number): string => `using Workerd = import "/workerd/workerd.capnp";
-const config :Workerd.Config = (
-  services = [ (name = "main", worker = .worker) ],
-  sockets = [ (name = "http", address = "127.0.0.1:${port}", http = (), service = "main") ],
-);
-const worker :Workerd.Worker = (
-  modules = [
-    (name = "worker.js", esModule = embed "worker.js"),
-${BUILDS.map((b: string) => `    (name = "${b}.wasm", wasm = embed "${b}.wasm"),`).join("\n")}
-  ],
-  compatibilityDate = "2024-09-23",
-);
-`;
 
 /** The files the worker reads, by repository path, as base64 (it has no file system). */
 function requestBody(): string {
@@ -64,7 +40,7 @@ describe("workerd", () => {
       "--external:*.wasm", `--outfile=${join(dir, "worker.js")}`, "--log-level=warning"], { timeoutMs: 30_000 });
     for (const b of BUILDS as string[]) copyFileSync(join(ROOT, "dist/wasm", `${b}.wasm`), join(dir, `${b}.wasm`));
     const port = await freePort();
-    writeFileSync(join(dir, "config.capnp"), capnp(port));
+    writeFileSync(join(dir, "config.capnp"), workerdConfig(port, BUILDS));
     proc = spawn(BIN("workerd"), ["serve", "config.capnp"], { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
     proc.stderr!.on("data", (d) => { stderr += d; });
     proc.stdout!.on("data", (d) => { stderr += d; });
