@@ -488,8 +488,8 @@ function f32_gemm_simd(out: usize, os: usize, x: usize, xs: usize, w: usize, bia
       }
     }
     // the bias, row by row over the block's tiled rows, which the tiles have just written: added after each tile
-    // instead, reading back the 6 rows it had just stored (4 KiB apart for N = 1024: their addresses alias in the low
-    // 12 bits) made the lstm-m projection 5–7 % slower (Node 24, relaxed build; bench/RESULTS.md round 8)
+    // instead, reading back the 6 rows it had just stored made the lstm-m projection 5–7 % slower (Node 24, relaxed
+    // build): for N = 1024 they are 4 KiB apart, so their addresses alias in the low 12 bits (bench/RESULTS.md round 8)
     if (bias) for (let m = m0; m < mt; m++) for (let nb = 0; nb < NB; nb++) add_bias8(out + <usize>m * os + <usize>nb * 32, bias + <usize>nb * 32);
     for (let m = mt; m < m1; m++) row_panels(out + <usize>m * os, x + <usize>m * xs, w, ps, bias, K, NB);
   }
